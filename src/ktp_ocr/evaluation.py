@@ -1,0 +1,147 @@
+"""Measure the reader against a labelled folder (``labels.json`` beside the images), real or synthetic.
+
+The comparison is the canonical one of ``ktp-real/README.md``: upper case, single spaces, no spaces around
+``. / , : -``, no leading or trailing spaces and colons; fields a label marks unreadable are not scored.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from .normalize.text import collapse
+from .result import FIELD_NAMES, KtpResult
+
+
+def canonical(value: str | None) -> str:
+    return collapse(value or "")
+
+
+@dataclass
+class CardScore:
+    file: str
+    status: str
+    seconds: float
+    timing_ms: dict[str, float]
+    compared: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (expected, read)
+
+    @property
+    def all_right(self) -> bool:
+        return all(canonical(a) == canonical(b) for a, b in self.compared.values())
+
+
+@dataclass
+class Report:
+    cards: list[CardScore]
+
+    def field_accuracy(self) -> dict[str, tuple[int, int]]:
+        """field -> (right, scored)."""
+        table: dict[str, tuple[int, int]] = {}
+        for name in FIELD_NAMES:
+            pairs = [c.compared[name] for c in self.cards if name in c.compared]
+            table[name] = (sum(canonical(a) == canonical(b) for a, b in pairs), len(pairs))
+        return table
+
+    def overall(self) -> float:
+        right = sum(r for r, _ in self.field_accuracy().values())
+        total = sum(n for _, n in self.field_accuracy().values())
+        return right / total if total else 0.0
+
+    def char_error_rate(self) -> float:
+        pairs = [p for c in self.cards for p in c.compared.values()]
+        errors = sum(Levenshtein.distance(canonical(a), canonical(b)) for a, b in pairs)
+        length = sum(len(canonical(a)) for a, _ in pairs)
+        return errors / length if length else 0.0
+
+    def seconds(self) -> list[float]:
+        return sorted(c.seconds for c in self.cards)
+
+    def stage_medians(self) -> dict[str, float]:
+        stages = sorted({s for c in self.cards for s in c.timing_ms})
+        return {s: statistics.median(c.timing_ms.get(s, 0.0) for c in self.cards) for s in stages}
+
+    def summary(self) -> dict[str, object]:
+        secs = self.seconds()
+        nik_right, nik_n = self.field_accuracy()["nik"]
+        return {
+            "cards": len(self.cards),
+            "field_accuracy": round(self.overall(), 4),
+            "nik_accuracy": round(nik_right / nik_n, 4) if nik_n else None,
+            "all_fields_right": round(sum(c.all_right for c in self.cards) / len(self.cards), 4) if self.cards else 0,
+            "char_error_rate": round(self.char_error_rate(), 4),
+            "median_seconds": round(statistics.median(secs), 3) if secs else None,
+            "p95_seconds": round(secs[min(len(secs) - 1, int(0.95 * len(secs)))], 3) if secs else None,
+            "statuses": dict(Counter(c.status for c in self.cards)),
+            "per_field": {k: {"right": r, "scored": n} for k, (r, n) in self.field_accuracy().items()},
+            "stage_median_ms": self.stage_medians(),
+        }
+
+    def misses(self) -> Iterable[tuple[str, str, str, str]]:
+        for c in self.cards:
+            for name, (expected, got) in c.compared.items():
+                if canonical(expected) != canonical(got):
+                    yield c.file, name, expected, got
+
+
+def load_labels(folder: Path) -> dict[str, dict[str, object]]:
+    data: dict[str, dict[str, object]] = json.loads((folder / "labels.json").read_text())
+    return data
+
+
+def image_path(folder: Path, name: str) -> Path:
+    for candidate in (folder / "images" / name, folder / name):
+        if candidate.is_file():
+            return candidate
+    return folder / "images" / name
+
+
+def evaluate(
+    folder: Path, read: Callable[[Path], KtpResult], progress: Callable[[CardScore], None] | None = None
+) -> Report:
+    """Read every labelled image of ``folder`` and score it."""
+    cards: list[CardScore] = []
+    for name, entry in sorted(load_labels(folder).items()):
+        result = read(image_path(folder, name))
+        expected = entry.get("fields", {})
+        unreadable = set(entry.get("unreadable", []))  # type: ignore[call-overload]
+        assert isinstance(expected, dict)
+        got = result.fields.values()
+        card = CardScore(
+            file=name,
+            status=str(result.status),
+            seconds=result.timing_ms.get("total", 0.0) / 1000.0,
+            timing_ms=result.timing_ms,
+            compared={n: (str(expected.get(n) or ""), got[n] or "") for n in FIELD_NAMES if n not in unreadable},
+        )
+        cards.append(card)
+        if progress:
+            progress(card)
+    return Report(cards)
+
+
+def format_report(report: Report, with_misses: bool = False) -> str:
+    """The per-field table, the summary lines and the per-stage timing, as plain text."""
+    s = report.summary()
+    lines = [f"{'field':<20} {'right':>6} {'scored':>7} {'accuracy':>9}"]
+    for name, (right, n) in report.field_accuracy().items():
+        lines.append(f"{name:<20} {right:>6} {n:>7} {right / n if n else 0:>9.1%}")
+    lines += [
+        "",
+        f"cards: {s['cards']}   statuses: {s['statuses']}",
+        f"field accuracy: {report.overall():.1%}   NIK accuracy: {s['nik_accuracy']:.1%}"
+        if s["nik_accuracy"] is not None
+        else f"field accuracy: {report.overall():.1%}",
+        f"all fields right: {s['all_fields_right']:.1%}   character error rate: {s['char_error_rate']:.2%}",
+        f"seconds per image: median {s['median_seconds']}   p95 {s['p95_seconds']}",
+        "median ms per stage: " + "  ".join(f"{k} {v:.0f}" for k, v in report.stage_medians().items()),
+    ]
+    if with_misses:
+        lines += ["", "misses (file, field, expected, read):"]
+        lines += [f"  {f}  {n}: {e!r} -> {g!r}" for f, n, e, g in report.misses()]
+    return "\n".join(lines)

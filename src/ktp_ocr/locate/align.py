@@ -1,0 +1,101 @@
+"""Turn the input into an upright card image plus the matrix that maps it back to input pixels.
+
+The card outline is preferred. Without one (a scan cropped to the card, a card in a busy scene), the extent of
+the detected text lines stands in for it: a KTP's text covers most of its face, so the rotated rectangle around
+that text, with a margin, is a good enough card for the label-anchored layout that follows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from ..errors import CardNotFoundError, TextNotFoundError
+from ..ocr import OcrEngine
+from ..options import ReaderOptions
+from . import geometry as geo
+from .card import find_card_quad
+
+DETECT_SIDE = 1280
+TEXT_MARGIN = (0.06, 0.10)  # share of the text rectangle's width and height added on each side
+
+
+@dataclass(frozen=True)
+class Alignment:
+    image: np.ndarray
+    matrix: np.ndarray  # input pixels -> pixels of ``image``
+    card_found: bool
+    card_corners: np.ndarray  # TL, TR, BR, BL of the read region, in input pixels
+    quarter_turns: int = 0
+    mirrored: bool = False
+
+    def to_input(self, points: np.ndarray) -> np.ndarray:
+        return geo.apply(np.linalg.inv(self.matrix), points)
+
+    @property
+    def tilt(self) -> float:
+        """Degrees (0-360) the card's top edge is turned clockwise in the input; 180 = upside down."""
+        tl, tr = self.card_corners[0], self.card_corners[1]
+        return round(math.degrees(math.atan2(tr[1] - tl[1], tr[0] - tl[0])) % 360.0, 1)
+
+
+def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine) -> Alignment:
+    if options.flip_image:
+        image = np.ascontiguousarray(image[:, ::-1])
+    base = geo.mirror_matrix(image.shape[1]) if options.flip_image else np.eye(3)
+    quad = find_card_quad(image) if options.card_detect else None
+    if quad is None and options.card_detect and not options.pass_card_detect:
+        raise CardNotFoundError()
+    found = quad is not None
+    if quad is None:
+        quad = _text_extent_quad(image, engine)
+    corners = geo.order_corners(quad)
+    warp = geo.card_warp_matrix(corners)
+    card = cv2.warpPerspective(image, warp, (geo.CARD_WIDTH, geo.CARD_HEIGHT), flags=cv2.INTER_AREA)
+    input_corners = geo.apply(np.linalg.inv(base), corners)
+    return Alignment(card, warp @ base, card_found=found, card_corners=input_corners,
+                     mirrored=options.flip_image)
+
+
+def reorient(alignment: Alignment, half_turn: bool, mirror: bool) -> Alignment:
+    """The same card turned 180 degrees and/or mirrored, its matrix and corners kept consistent."""
+    image, matrix, corners = alignment.image, alignment.matrix, alignment.card_corners
+    h, w = image.shape[:2]
+    if mirror:
+        image, matrix = np.ascontiguousarray(image[:, ::-1]), geo.mirror_matrix(w) @ matrix
+        corners = corners[[1, 0, 3, 2]]
+    if half_turn:
+        image, matrix = geo.turn_image(image, 2), geo.turn_matrix(2, w, h) @ matrix
+        corners = corners[[2, 3, 0, 1]]
+    return replace(alignment, image=image, matrix=matrix, card_corners=corners,
+                   quarter_turns=(alignment.quarter_turns + (2 if half_turn else 0)) % 4,
+                   mirrored=alignment.mirrored != mirror)
+
+
+def _text_extent_quad(image: np.ndarray, engine: OcrEngine) -> np.ndarray:
+    h, w = image.shape[:2]
+    scale = min(1.0, DETECT_SIDE / max(h, w))
+    small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    boxes = engine.detect(small)
+    if not boxes:
+        raise TextNotFoundError()
+    points = _core_points(boxes)
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(points.astype(np.float32))
+    rw, rh = rw * (1 + 2 * TEXT_MARGIN[0 if rw >= rh else 1]), rh * (1 + 2 * TEXT_MARGIN[1 if rw >= rh else 0])
+    quad = cv2.boxPoints(((cx, cy), (rw, rh), angle))
+    return np.asarray(quad, dtype=np.float64) / scale
+
+
+def _core_points(boxes: list[np.ndarray]) -> np.ndarray:
+    """Corners of the boxes that belong to the main text block (far-away specks and stray text dropped)."""
+    centres = np.array([b.mean(axis=0) for b in boxes])
+    heights = np.array([np.linalg.norm(b[3] - b[0]) for b in boxes])
+    median = np.median(centres, axis=0)
+    spread = np.median(np.linalg.norm(centres - median, axis=1)) * 3.0 + 1.0
+    keep = np.linalg.norm(centres - median, axis=1) <= spread
+    keep &= heights >= 0.3 * np.median(heights)
+    chosen = [b for b, k in zip(boxes, keep, strict=True) if k] or boxes
+    return np.vstack(chosen)

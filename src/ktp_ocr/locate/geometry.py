@@ -1,0 +1,73 @@
+"""Homogeneous 3x3 transforms, so every warp, turn, flip and resize composes into one matrix and inverts once."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# ID-1 card, 85.6 x 54 mm, at about 300 dpi / 2.5: large enough for the smallest print, small enough for speed.
+CARD_WIDTH = 1000
+CARD_HEIGHT = 631
+
+
+def order_corners(points: np.ndarray) -> np.ndarray:
+    """TL, TR, BR, BL of four points, with the long side taken as the top edge."""
+    pts = np.asarray(points, dtype=np.float32).reshape(4, 2)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # clockwise in image coordinates, starting near -180 degrees
+    start = int(np.argmin(pts.sum(axis=1)))
+    pts = np.roll(pts, -start, axis=0)
+    top, side = np.linalg.norm(pts[1] - pts[0]), np.linalg.norm(pts[3] - pts[0])
+    if side > top * 1.1:  # portrait quad: the card lies on its side, make the long edge the top
+        pts = np.roll(pts, -1, axis=0)
+    return pts
+
+
+def card_warp_matrix(corners: np.ndarray) -> np.ndarray:
+    dst = np.array([[0, 0], [CARD_WIDTH, 0], [CARD_WIDTH, CARD_HEIGHT], [0, CARD_HEIGHT]], dtype=np.float32)
+    return np.asarray(cv2.getPerspectiveTransform(np.asarray(corners, np.float32), dst), dtype=np.float64)
+
+
+def scale_matrix(factor: float) -> np.ndarray:
+    return np.diag([factor, factor, 1.0])
+
+
+def translate_matrix(dx: float, dy: float) -> np.ndarray:
+    return np.array([[1, 0, dx], [0, 1, dy], [0, 0, 1]], dtype=np.float64)
+
+
+def turn_matrix(quarter_turns: int, width: int, height: int) -> np.ndarray:
+    """Clockwise quarter turns of a width x height image, as ``np.rot90(img, -k)`` does to the pixels."""
+    k = quarter_turns % 4
+    if k == 0:
+        return np.eye(3)
+    if k == 1:
+        return np.array([[0, -1, height - 1], [1, 0, 0], [0, 0, 1]], dtype=np.float64)
+    if k == 2:
+        return np.array([[-1, 0, width - 1], [0, -1, height - 1], [0, 0, 1]], dtype=np.float64)
+    return np.array([[0, 1, 0], [-1, 0, width - 1], [0, 0, 1]], dtype=np.float64)
+
+
+def mirror_matrix(width: int) -> np.ndarray:
+    return np.array([[-1, 0, width - 1], [0, 1, 0], [0, 0, 1]], dtype=np.float64)
+
+
+def rotate_matrix(degrees: float, width: int, height: int) -> tuple[np.ndarray, int, int]:
+    """Rotation about the centre that keeps the whole image, with the new canvas size."""
+    m = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    new_w, new_h = int(height * sin + width * cos), int(height * cos + width * sin)
+    m[0, 2] += new_w / 2 - width / 2
+    m[1, 2] += new_h / 2 - height / 2
+    return np.vstack([m, [0, 0, 1]]), new_w, new_h
+
+
+def apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    homog = np.hstack([pts, np.ones((len(pts), 1))]) @ matrix.T
+    return homog[:, :2] / homog[:, 2:3]
+
+
+def turn_image(image: np.ndarray, quarter_turns: int) -> np.ndarray:
+    return np.ascontiguousarray(np.rot90(image, -(quarter_turns % 4)))

@@ -1,0 +1,46 @@
+"""Dates printed as DD-MM-YYYY, read through OCR noise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .text import repair_digits
+
+_DATE_LIKE = re.compile(r"([0-9OoIlDSBZ|]{1,2})\s*[-.,/ ]\s*([0-9OoIlDSBZ|]{1,2})\s*[-.,/ ]\s*([0-9OoIlDSBZ|]{4})")
+
+
+def parse_date(text: str) -> tuple[str | None, int]:
+    """Return ``DD-MM-YYYY`` (or None) and how many characters had to be repaired."""
+    match = _DATE_LIKE.search(text)
+    parts: list[str]
+    repairs = 0
+    if match:
+        parts = []
+        for group in match.groups():
+            digits, n = repair_digits(group)
+            parts.append(digits)
+            repairs += n
+    else:
+        digits, repairs = repair_digits(text)
+        if len(digits) != 8:
+            return None, repairs
+        parts = [digits[:2], digits[2:4], digits[4:]]
+    day, month, year = (int(p) for p in parts)
+    if not is_real_date(day, month, year):
+        return None, repairs
+    return f"{day:02d}-{month:02d}-{year:04d}", repairs
+
+
+def is_real_date(day: int, month: int, year: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return 1900 <= year <= 2100
+
+
+def find_date_span(text: str) -> tuple[int, int] | None:
+    """Where a date-like run sits in ``text`` (the last one), so a place can be split from its date."""
+    spans = [m.span() for m in _DATE_LIKE.finditer(text)]
+    return spans[-1] if spans else None

@@ -1,0 +1,114 @@
+"""One normaliser per KTP field: raw OCR text in, a clean value with a graded verdict out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from . import vocab
+from .dates import find_date_span, parse_date
+from .text import clean_words, collapse, repair_digits, strip_colon
+
+REPAIR_PENALTY = 0.06
+
+
+@dataclass(slots=True)
+class Normalized:
+    """A clean value; ``quality`` (0-1) scales the OCR confidence down for guesses and heavy repairs."""
+
+    value: str | None
+    quality: float = 1.0
+    valid: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+
+def snap(text: str, choices: tuple[str, ...], cutoff: float = 60.0) -> Normalized:
+    """Closest vocabulary entry; an unmatched text is kept, marked invalid."""
+    cleaned = collapse(strip_colon(text))
+    if not cleaned:
+        return Normalized(None, 0.0, False, ["empty"])
+    hit = process.extractOne(cleaned, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+    if hit is None:
+        return Normalized(cleaned, 0.3, False, ["not in vocabulary"])
+    return Normalized(hit[0], float(hit[1]) / 100.0)
+
+
+def normalize_nik(text: str) -> Normalized:
+    digits, repairs = repair_digits(strip_colon(text))
+    if len(digits) > 16:
+        digits = digits[-16:] if digits.endswith(digits[-16:]) and len(digits) - 16 <= 2 else digits
+    valid = len(digits) == 16
+    warnings = [] if valid else [f"NIK has {len(digits)} digits, not 16"]
+    return Normalized(digits or None, max(0.0, 1.0 - REPAIR_PENALTY * repairs), valid, warnings)
+
+
+def normalize_date(text: str) -> Normalized:
+    value, repairs = parse_date(text)
+    if value is None:
+        cleaned = collapse(strip_colon(text))
+        return Normalized(cleaned or None, 0.3, False, ["not a DD-MM-YYYY date"])
+    return Normalized(value, max(0.0, 1.0 - REPAIR_PENALTY * repairs))
+
+
+def split_birth(text: str) -> tuple[str, str]:
+    """``GARUT, 24-09-1981`` -> (``GARUT``, ``24-09-1981``); the date is the last date-like run."""
+    text = strip_colon(text)
+    span = find_date_span(text)
+    if span is None:
+        parts = re.split(r"[,.]\s*(?=[0-9OIl]{1,2}\W)", text, maxsplit=1)
+        return (parts[0], parts[1]) if len(parts) == 2 else (text, "")
+    return text[: span[0]], text[span[0] :]
+
+
+def normalize_text(text: str) -> Normalized:
+    value = clean_words(strip_colon(text))
+    return Normalized(value or None, 1.0 if value else 0.0, bool(value))
+
+
+def normalize_rt_rw(text: str) -> Normalized:
+    digits, repairs = repair_digits(strip_colon(text))
+    if len(digits) == 6:
+        return Normalized(f"{digits[:3]}/{digits[3:]}", max(0.0, 1.0 - REPAIR_PENALTY * repairs))
+    halves = re.split(r"[/\\|]", strip_colon(text), maxsplit=1)
+    if len(halves) == 2:
+        left, right = (repair_digits(h)[0] for h in halves)
+        if left and right and len(left) <= 3 and len(right) <= 3:
+            return Normalized(f"{int(left):03d}/{int(right):03d}", 0.8)
+    return Normalized(collapse(text) or None, 0.3, False, ["not NNN/NNN"])
+
+
+def normalize_blood(text: str) -> Normalized:
+    cleaned = collapse(strip_colon(text)).replace("0", "O")
+    cleaned = re.sub(r"[^ABO+\-]", "", cleaned)
+    if not cleaned:
+        return Normalized("-", 0.9)
+    if cleaned in vocab.GOLONGAN_DARAH:
+        return Normalized(cleaned)
+    return snap(cleaned, vocab.GOLONGAN_DARAH, cutoff=40.0)
+
+
+def normalize_berlaku(text: str) -> Normalized:
+    cleaned = collapse(strip_colon(text))
+    if fuzz.partial_ratio("SEUMUR HIDUP", cleaned) >= 70 and not re.search(r"\d{2}", cleaned):
+        return Normalized(vocab.SEUMUR_HIDUP, fuzz.ratio("SEUMUR HIDUP", cleaned) / 100.0)
+    return normalize_date(cleaned)
+
+
+def normalize_kewarganegaraan(text: str) -> Normalized:
+    cleaned = collapse(strip_colon(text))
+    if not cleaned:
+        return Normalized(None, 0.0, False, ["empty"])
+    if "WNA" in cleaned:
+        return Normalized("WNA")
+    if "INDONESIA" in cleaned or "WN" in cleaned or fuzz.ratio(cleaned, "WNI") >= 60:
+        return Normalized("WNI", 1.0 if cleaned == "WNI" else 0.85)
+    return Normalized("WNI", 0.4, True, ["guessed"])
+
+
+def normalize_sex(text: str) -> Normalized:
+    cleaned = collapse(strip_colon(text))
+    if cleaned.startswith("LAKI") or "LAKI" in cleaned:
+        return Normalized("LAKI-LAKI", 1.0)
+    return snap(cleaned, vocab.JENIS_KELAMIN, cutoff=50.0)

@@ -1,0 +1,152 @@
+"""``KtpReader``: the pipeline decode -> locate/align -> OCR -> layout -> normalise -> validate.
+
+Build one reader and reuse it: the OCR models load once, and ``read`` may be called from several threads.
+``read`` never raises for a bad input; the result's ``status`` says what went wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from . import layout
+from .decode import decode_image, read_source
+from .errors import STATUS_CODES, KtpOcrError, Status, TextNotFoundError
+from .locate import Alignment, align_card, reorient
+from .normalize import Normalized, normalize_card
+from .ocr import OcrEngine, TextLine, build_engine
+from .options import ReaderOptions
+from .result import FIELD_NAMES, CardInfo, FieldResult, KtpFields, KtpResult
+from .validate import cross_check, nik_details
+
+log = logging.getLogger(__name__)
+
+GOOD_LABEL_COUNT = 7  # labels found on an upright card read well; fewer means try another orientation
+MIN_LABEL_COUNT = 2
+
+
+class KtpReader:
+    def __init__(self, options: ReaderOptions | None = None, engine: OcrEngine | None = None) -> None:
+        self.options = options or ReaderOptions()
+        self.engine = engine or build_engine(self.options.engine)
+
+    def read(self, source: bytes | str | Path, options: ReaderOptions | None = None) -> KtpResult:
+        opts = options or self.options
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        try:
+            result = self._read(source, opts, timings)
+        except KtpOcrError as exc:
+            result = KtpResult.failure(exc.status, exc.message)
+        except Exception:  # a bug must not leak a stack trace to a caller; it is logged here
+            log.exception("read failed")
+            result = KtpResult.failure(Status.FAILED)
+        timings["total"] = round((time.perf_counter() - start) * 1000, 1)
+        result.timing_ms = timings
+        return result
+
+    def _read(self, source: bytes | str | Path, opts: ReaderOptions, timings: dict[str, float]) -> KtpResult:
+        with _timed(timings, "decode"):
+            image = decode_image(read_source(source), opts)
+        with _timed(timings, "locate"):
+            alignment = align_card(image, opts, self.engine)
+        with _timed(timings, "ocr"):
+            alignment, lines = self._read_upright(alignment)
+        h, w = alignment.image.shape[:2]
+        with _timed(timings, "layout"):
+            raw = layout.assign_fields(lines, w, h)
+        with _timed(timings, "normalize"):
+            values = normalize_card({k: v.text for k, v in raw.items()})
+        with _timed(timings, "validate"):
+            nik = values.get("nik")
+            details = nik_details(nik.value) if nik and nik.valid and nik.value else None
+            warnings = cross_check(values, details) if details else ["NIK not readable"]
+        fields = _build_fields(raw, values, alignment)
+        card = CardInfo(
+            detected=alignment.card_found,
+            polygon=_polygon(alignment.card_corners),
+            tilt=alignment.tilt,
+            mirrored=alignment.mirrored,
+        )
+        return KtpResult(fields=fields, nik_details=details, card=card, warnings=warnings)
+
+    def _read_upright(self, alignment: Alignment) -> tuple[Alignment, list[TextLine]]:
+        """OCR the aligned card; if few labels are read, try it turned 180 degrees and mirrored."""
+        best = (alignment, self.engine.recognize(alignment.image))
+        best_count = _label_count(best[1], alignment.image.shape[1])
+        if best_count < GOOD_LABEL_COUNT:
+            for half_turn, mirror in ((True, False), (False, True), (True, True)):
+                candidate = reorient(alignment, half_turn, mirror)
+                lines = self.engine.recognize(candidate.image)
+                count = _label_count(lines, candidate.image.shape[1])
+                if count > best_count:
+                    best, best_count = (candidate, lines), count
+                if best_count >= GOOD_LABEL_COUNT:
+                    break
+        if not best[1]:
+            raise TextNotFoundError()
+        return best
+
+
+def _label_count(lines: list[TextLine], width: int) -> int:
+    left = sorted((ln for ln in lines if ln.x0 < layout.LABEL_COLUMN_END * width), key=lambda ln: ln.cy)
+    return len(layout._align_labels(left))
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = round((time.perf_counter() - start) * 1000, 1)
+
+
+def _polygon(points: np.ndarray) -> list[list[int]]:
+    return [[round(float(x)), round(float(y))] for x, y in points]
+
+
+def _region_polygon(boxes: list[np.ndarray], alignment: Alignment) -> list[list[int]] | None:
+    if not boxes:
+        return None
+    points = np.vstack(boxes).astype(np.float32)
+    x0, y0 = points.min(axis=0)
+    x1, y1 = points.max(axis=0)
+    rect = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) if len(boxes) > 1 else cv2.boxPoints(
+        cv2.minAreaRect(points))  # fmt: skip
+    if len(boxes) == 1:
+        rect = np.asarray(boxes[0])
+    return _polygon(alignment.to_input(rect))
+
+
+def _build_fields(raw: dict[str, layout.FieldText], values: dict[str, Normalized], alignment: Alignment) -> KtpFields:
+    fields = KtpFields()
+    for name in FIELD_NAMES:
+        text = raw.get(name)
+        norm = values.get(name)
+        if norm is None and text is None:
+            continue
+        score = text.score if text else 0.5
+        quality = norm.quality if norm else 0.0
+        setattr(
+            fields,
+            name,
+            FieldResult(
+                value=norm.value if norm else None,
+                raw_text=text.text if text else None,
+                confidence=round(max(0.0, min(1.0, score * quality)) * 100, 1),
+                polygon=_region_polygon(text.boxes, alignment) if text else None,
+                valid=bool(norm and norm.valid and norm.value),
+                warnings=list(norm.warnings) if norm else ["not found"],
+            ),
+        )
+    return fields
+
+
+__all__ = ["STATUS_CODES", "KtpReader"]

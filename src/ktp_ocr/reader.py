@@ -57,7 +57,12 @@ class KtpReader:
         with _timed(timings, "locate"):
             alignment = align_card(image, opts, self.engine)
         with _timed(timings, "ocr"):
-            alignment, lines = self._read_upright(alignment)
+            alignment, lines, labels = self._read_upright(alignment)
+            if alignment.card_found and labels < GOOD_LABEL_COUNT:
+                # The outline may have been something else (the photo, a table edge): read the text's extent.
+                retry = self._read_upright(align_card(image, opts, self.engine, outline=False))
+                if retry[2] > labels:
+                    alignment, lines, labels = retry
         h, w = alignment.image.shape[:2]
         with _timed(timings, "layout"):
             raw = layout.assign_fields(lines, w, h)
@@ -76,7 +81,7 @@ class KtpReader:
         )
         return KtpResult(fields=fields, nik_details=details, card=card, warnings=warnings)
 
-    def _read_upright(self, alignment: Alignment) -> tuple[Alignment, list[TextLine]]:
+    def _read_upright(self, alignment: Alignment) -> tuple[Alignment, list[TextLine], int]:
         """OCR the aligned card; if few labels are read, try it turned 180 degrees and mirrored."""
         best = (alignment, self.engine.recognize(alignment.image))
         best_count = _label_count(best[1], alignment.image.shape[1])
@@ -91,7 +96,7 @@ class KtpReader:
                     break
         if not best[1]:
             raise TextNotFoundError()
-        return best
+        return best[0], best[1], best_count
 
 
 def _label_count(lines: list[TextLine], width: int) -> int:

@@ -42,12 +42,13 @@ class Alignment:
         return round(math.degrees(math.atan2(tr[1] - tl[1], tr[0] - tl[0])) % 360.0, 1)
 
 
-def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine) -> Alignment:
+def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine, outline: bool = True) -> Alignment:
+    """Warp the card upright; ``outline=False`` skips the outline and uses the text's extent."""
     if options.flip_image:
         image = np.ascontiguousarray(image[:, ::-1])
     base = geo.mirror_matrix(image.shape[1]) if options.flip_image else np.eye(3)
-    quad = find_card_quad(image) if options.card_detect else None
-    if quad is None and options.card_detect and not options.pass_card_detect:
+    quad = find_card_quad(image) if options.card_detect and outline else None
+    if quad is None and outline and options.card_detect and not options.pass_card_detect:
         raise CardNotFoundError()
     found = quad is not None
     if quad is None:
@@ -83,10 +84,24 @@ def _text_extent_quad(image: np.ndarray, engine: OcrEngine) -> np.ndarray:
     if not boxes:
         raise TextNotFoundError()
     points = _core_points(boxes)
-    (cx, cy), (rw, rh), angle = cv2.minAreaRect(points.astype(np.float32))
-    rw, rh = rw * (1 + 2 * TEXT_MARGIN[0 if rw >= rh else 1]), rh * (1 + 2 * TEXT_MARGIN[1 if rw >= rh else 0])
-    quad = cv2.boxPoints(((cx, cy), (rw, rh), angle))
+    angle = text_angle(boxes)
+    centre = points.mean(axis=0)
+    turn = cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), -angle, 1.0)
+    flat = np.hstack([points, np.ones((len(points), 1))]) @ turn.T
+    (x0, y0), (x1, y1) = np.percentile(flat, 1, axis=0), np.percentile(flat, 99, axis=0)
+    mx, my = (x1 - x0) * TEXT_MARGIN[0], (y1 - y0) * TEXT_MARGIN[1]
+    rect = np.array([[x0 - mx, y0 - my], [x1 + mx, y0 - my], [x1 + mx, y1 + my], [x0 - mx, y1 + my]])
+    back = cv2.invertAffineTransform(turn)
+    quad = np.hstack([rect, np.ones((4, 1))]) @ back.T
     return np.asarray(quad, dtype=np.float64) / scale
+
+
+def text_angle(boxes: list[np.ndarray]) -> float:
+    """Median direction of the text lines' top edges, in degrees (counter-clockwise positive, as OpenCV turns)."""
+    angles = [np.degrees(np.arctan2(-(b[1][1] - b[0][1]), b[1][0] - b[0][0])) for b in boxes]
+    widths = [np.linalg.norm(b[1] - b[0]) for b in boxes]
+    wide = [a for a, w in zip(angles, widths, strict=True) if w >= np.median(widths)]
+    return float(np.median(wide or angles))
 
 
 def _core_points(boxes: list[np.ndarray]) -> np.ndarray:

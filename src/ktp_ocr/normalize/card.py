@@ -33,6 +33,7 @@ _SIMPLE: dict[str, Callable[[str], f.Normalized]] = {
 def normalize_card(raw: dict[str, str]) -> dict[str, f.Normalized]:
     """Clean value per field name; fields without raw text are absent."""
     out = {name: fn(raw[name]) for name, fn in _SIMPLE.items() if raw.get(name, "").strip()}
+    out["golongan_darah"] = f.normalize_blood(raw.get("golongan_darah", ""))  # blank on the card means "-"
     if "pekerjaan" in out and not out["pekerjaan"].valid:
         out["pekerjaan"] = f.normalize_text(raw["pekerjaan"])  # a job off the list is printed as written
     nik = out.get("nik")

@@ -83,7 +83,7 @@ def normalize_blood(text: str) -> Normalized:
     cleaned = collapse(strip_colon(text)).replace("0", "O")
     cleaned = re.sub(r"[^ABO+\-]", "", cleaned)
     if not cleaned:
-        return Normalized("-", 0.9)
+        return Normalized("-", 0.9 if text.strip() else 0.6)
     if cleaned in vocab.GOLONGAN_DARAH:
         return Normalized(cleaned)
     return snap(cleaned, vocab.GOLONGAN_DARAH, cutoff=40.0)

@@ -35,8 +35,10 @@ def main() -> int:
     started = time.time()
     report = evaluate(args.folder, reader.read)
     print(format_report(report, with_misses=args.misses))
-    print(f"\nmeasured {time.strftime('%Y-%m-%d')} on {platform.machine()} {platform.processor() or ''} "
-          f"({len(report.cards)} images in {time.time() - started:.0f} s)")
+    print(
+        f"\nmeasured {time.strftime('%Y-%m-%d')} on {platform.machine()} {platform.processor() or ''} "
+        f"({len(report.cards)} images in {time.time() - started:.0f} s)"
+    )
     return 0
 
 

@@ -82,6 +82,7 @@ def _render_pdf(data: bytes, options: ReaderOptions) -> Image.Image:
         width_pt, height_pt = page.get_size()
         scale = PDF_RENDER_DPI / 72
         _check_pixels(int(width_pt * scale), int(height_pt * scale), options)
-        return page.render(scale=scale).to_pil()
+        rendered: Image.Image = page.render(scale=scale).to_pil()
+        return rendered
     finally:
         pdf.close()

@@ -8,6 +8,7 @@ Alamat). The header lines sit above NIK; the issue place and date sit under the 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -122,7 +123,9 @@ def _assign(lines: list[TextLine], width: int, height: int) -> dict[str, FieldTe
     for lab in labels.values():
         rest = lab.line.text[lab.cut :]
         if rest.strip(" :;.-"):
-            fields.setdefault(lab.key, FieldText()).add(rest, lab.line.score, sub_box(lab.line, lab.cut, len(lab.line.text)))
+            fields.setdefault(lab.key, FieldText()).add(
+                rest, lab.line.score, sub_box(lab.line, lab.cut, len(lab.line.text))
+            )
     spacing = _row_spacing(rows, height)
     fields["golongan_darah"] = _blood(lines, rows, spacing, used, width)
     for ln in lines:
@@ -189,7 +192,7 @@ def _row_positions(labels: dict[str, _Label], height: int) -> dict[str, float]:
 
 def _row_spacing(rows: dict[str, float], height: int) -> float:
     ys = sorted(rows.values())
-    gaps = [b - a for a, b in zip(ys, ys[1:], strict=False) if b > a]
+    gaps = [b - a for a, b in itertools.pairwise(ys) if b > a]
     return float(np.median(gaps)) if gaps else 0.058 * height
 
 
@@ -257,8 +260,12 @@ def _blood(lines: list[TextLine], rows: dict[str, float], spacing: float, used: 
     value = FieldText()
     value.add(label.text[cut:], label.score, sub_box(label, cut, len(label.text)))
     for ln in lines:
-        if id(ln) not in used and ln.x0 >= label.x1 - 5 and abs(ln.cy - label.cy) < 0.5 * spacing \
-                and ln.x0 < label.x1 + 0.15 * width:
+        if (
+            id(ln) not in used
+            and ln.x0 >= label.x1 - 5
+            and abs(ln.cy - label.cy) < 0.5 * spacing
+            and ln.x0 < label.x1 + 0.15 * width
+        ):
             value.add(ln.text, ln.score, ln.box)
             used.add(id(ln))
     if not value.boxes:

@@ -57,8 +57,7 @@ def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine, out
     warp = geo.card_warp_matrix(corners)
     card = cv2.warpPerspective(image, warp, (geo.CARD_WIDTH, geo.CARD_HEIGHT), flags=cv2.INTER_AREA)
     input_corners = geo.apply(np.linalg.inv(base), corners)
-    return Alignment(card, warp @ base, card_found=found, card_corners=input_corners,
-                     mirrored=options.flip_image)
+    return Alignment(card, warp @ base, card_found=found, card_corners=input_corners, mirrored=options.flip_image)
 
 
 def reorient(alignment: Alignment, half_turn: bool, mirror: bool) -> Alignment:
@@ -71,9 +70,14 @@ def reorient(alignment: Alignment, half_turn: bool, mirror: bool) -> Alignment:
     if half_turn:
         image, matrix = geo.turn_image(image, 2), geo.turn_matrix(2, w, h) @ matrix
         corners = corners[[2, 3, 0, 1]]
-    return replace(alignment, image=image, matrix=matrix, card_corners=corners,
-                   quarter_turns=(alignment.quarter_turns + (2 if half_turn else 0)) % 4,
-                   mirrored=alignment.mirrored != mirror)
+    return replace(
+        alignment,
+        image=image,
+        matrix=matrix,
+        card_corners=corners,
+        quarter_turns=(alignment.quarter_turns + (2 if half_turn else 0)) % 4,
+        mirrored=alignment.mirrored != mirror,
+    )
 
 
 def _text_extent_quad(image: np.ndarray, engine: OcrEngine) -> np.ndarray:
@@ -93,7 +97,8 @@ def _text_extent_quad(image: np.ndarray, engine: OcrEngine) -> np.ndarray:
     rect = np.array([[x0 - mx, y0 - my], [x1 + mx, y0 - my], [x1 + mx, y1 + my], [x0 - mx, y1 + my]])
     back = cv2.invertAffineTransform(turn)
     quad = np.hstack([rect, np.ones((4, 1))]) @ back.T
-    return np.asarray(quad, dtype=np.float64) / scale
+    result: np.ndarray = np.asarray(quad, dtype=np.float64) / scale
+    return result
 
 
 def text_angle(boxes: list[np.ndarray]) -> float:

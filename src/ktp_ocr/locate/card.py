@@ -25,17 +25,18 @@ def find_card_quad(image: np.ndarray) -> np.ndarray | None:
     for mask in (_colour_mask(small), _edge_mask(small)):
         quad = _card_from_mask(mask)
         if quad is not None:
-            return quad / scale
+            scaled: np.ndarray = quad / scale
+            return scaled
     return None
 
 
 def _colour_mask(small: np.ndarray) -> np.ndarray:
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    mask = ((hue >= 80) & (hue <= 115) & (sat >= 20) & (val >= 90)).astype(np.uint8) * 255
+    blue = np.where((hue >= 80) & (hue <= 115) & (sat >= 20) & (val >= 90), 255, 0).astype(np.uint8)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
-    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    closed = cv2.morphologyEx(blue, cv2.MORPH_CLOSE, kernel, iterations=2)
+    return np.asarray(cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel))
 
 
 def _edge_mask(small: np.ndarray) -> np.ndarray:

@@ -66,7 +66,8 @@ def rotate_matrix(degrees: float, width: int, height: int) -> tuple[np.ndarray, 
 def apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     homog = np.hstack([pts, np.ones((len(pts), 1))]) @ matrix.T
-    return homog[:, :2] / homog[:, 2:3]
+    mapped: np.ndarray = homog[:, :2] / homog[:, 2:3]
+    return mapped
 
 
 def turn_image(image: np.ndarray, quarter_turns: int) -> np.ndarray:

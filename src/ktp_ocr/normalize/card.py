@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import fields as f
-from . import regions
-from . import vocab
+from . import regions, vocab
 from .text import clean_words, strip_colon
 
 REGION_CUTOFF = 75.0

@@ -46,9 +46,10 @@ class RapidOcrEngine:
     def recognize(self, image: np.ndarray) -> list[TextLine]:
         with self._lock:
             out = self._ocr(image)
-        if out.boxes is None or out.txts is None or out.scores is None:
+        boxes, texts, scores = (getattr(out, name, None) for name in ("boxes", "txts", "scores"))
+        if boxes is None or texts is None or scores is None:
             return []
         return [
             TextLine(text=str(text), score=float(score), box=np.asarray(box, dtype=np.float32))
-            for box, text, score in zip(out.boxes, out.txts, out.scores, strict=True)
+            for box, text, score in zip(boxes, texts, scores, strict=True)
         ]

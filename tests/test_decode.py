@@ -1,0 +1,61 @@
+"""Decode: formats, EXIF orientation, limits and typed errors."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ktp_ocr.decode import decode_image, read_source
+from ktp_ocr.errors import FileTooLargeError, InvalidFormatError, NoFileError
+from ktp_ocr.options import ReaderOptions
+
+
+def _encode(fmt: str, size: tuple[int, int] = (64, 40), **kw: object) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "BMP", "TIFF"])
+def test_formats_decode_to_bgr(fmt: str) -> None:
+    img = decode_image(_encode(fmt), ReaderOptions())
+    assert img.shape == (40, 64, 3)
+    b, _g, r = (int(v) for v in img[20, 30])
+    assert b > r  # channel order is BGR
+
+
+def test_exif_orientation_is_applied() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 CW to display
+    img = decode_image(_encode("JPEG", exif=exif), ReaderOptions())
+    assert img.shape[:2] == (64, 40)
+
+
+def test_pdf_first_page_is_rendered() -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 200), (255, 255, 255)).save(buf, format="PDF")
+    assert decode_image(buf.getvalue(), ReaderOptions()).ndim == 3
+
+
+@pytest.mark.parametrize("data", [b"not an image at all", _encode("PNG")[:40], b"%PDF-1.4 broken"])
+def test_garbage_is_invalid_format(data: bytes) -> None:
+    with pytest.raises(InvalidFormatError):
+        decode_image(data, ReaderOptions())
+
+
+def test_limits_are_checked_before_decoding() -> None:
+    with pytest.raises(FileTooLargeError):
+        decode_image(_encode("PNG"), ReaderOptions(max_file_bytes=10))
+    with pytest.raises(FileTooLargeError):
+        decode_image(_encode("PNG", size=(400, 400)), ReaderOptions(max_pixels=1000))
+
+
+def test_missing_and_empty_sources() -> None:
+    with pytest.raises(NoFileError):
+        read_source("/nonexistent/card.jpg")
+    with pytest.raises(NoFileError):
+        read_source(b"")
+    assert isinstance(read_source(np.zeros(3, np.uint8).tobytes()), bytes)

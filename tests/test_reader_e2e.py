@@ -1,0 +1,109 @@
+"""The whole reader on cards the project renders itself: values, status, polygons, orientation, failures."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from ktp_ocr.errors import Status
+from ktp_ocr.evaluation import canonical
+from ktp_ocr.options import ReaderOptions
+from ktp_ocr.result import FIELD_NAMES
+from ktp_ocr.synth import render_sample
+
+SEEDS = (0, 1, 2)
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[tuple[bytes, dict]]:  # type: ignore[type-arg]
+    return [render_sample(seed) for seed in SEEDS]
+
+
+def _right(result, entry) -> int:  # type: ignore[no-untyped-def]
+    got = result.fields.values()
+    return sum(canonical(entry["fields"][n]) == canonical(got[n]) for n in FIELD_NAMES)
+
+
+def test_clean_cards_read_almost_every_field(reader, samples) -> None:  # type: ignore[no-untyped-def]
+    right = 0
+    for data, entry in samples:
+        result = reader.read(data)
+        assert result.status is Status.SUCCESS
+        assert result.fields.nik.value == entry["fields"]["nik"]
+        assert result.nik_details is not None and result.nik_details.valid
+        right += _right(result, entry)
+    assert right >= 0.95 * len(FIELD_NAMES) * len(samples)
+
+
+def test_polygons_lie_inside_the_input_image(reader, samples) -> None:  # type: ignore[no-untyped-def]
+    data, _ = samples[0]
+    h, w = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR).shape[:2]
+    result = reader.read(data)
+    for name in FIELD_NAMES:
+        field = result.fields.get(name)
+        if field.value and field.polygon:
+            pts = np.array(field.polygon)
+            assert pts.shape == (4, 2)
+            assert (pts[:, 0] >= -2).all() and (pts[:, 0] <= w + 2).all(), name
+            assert (pts[:, 1] >= -2).all() and (pts[:, 1] <= h + 2).all(), name
+            assert 0 <= field.confidence <= 100
+
+
+def test_nik_polygon_covers_the_printed_nik(reader, samples) -> None:  # type: ignore[no-untyped-def]
+    data, entry = samples[1]
+    result = reader.read(data)
+    truth = entry.get("boxes", {}).get("nik") if isinstance(entry.get("boxes"), dict) else None
+    poly = np.array(result.fields.nik.polygon, dtype=np.float32)
+    centre = poly.mean(axis=0)
+    if truth is not None:
+        assert cv2.pointPolygonTest(np.array(truth, np.float32), tuple(map(float, centre)), False) >= 0
+    else:  # the NIK is in the upper half of an upright card
+        assert centre[1] < 0.5 * cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR).shape[0]
+
+
+@pytest.mark.parametrize("turn", [cv2.ROTATE_180, cv2.ROTATE_90_CLOCKWISE])
+def test_turned_cards_are_read_upright(reader, samples, turn) -> None:  # type: ignore[no-untyped-def]
+    data, entry = samples[2]
+    img = cv2.rotate(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR), turn)
+    _ok, buf = cv2.imencode(".png", img)
+    result = reader.read(buf.tobytes())
+    assert result.fields.nik.value == entry["fields"]["nik"]
+
+
+def test_mirrored_card_is_read(reader, samples) -> None:  # type: ignore[no-untyped-def]
+    data, entry = samples[0]
+    img = cv2.flip(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR), 1)
+    result = reader.read(cv2.imencode(".png", img)[1].tobytes())
+    assert result.fields.nik.value == entry["fields"]["nik"]
+    assert result.card.mirrored
+
+
+def test_not_an_image_is_a_typed_failure(reader) -> None:  # type: ignore[no-untyped-def]
+    result = reader.read(b"definitely not an image")
+    assert result.status is Status.FILE_INVALID_FORMAT
+    assert all(result.fields.get(n).value is None for n in FIELD_NAMES)
+
+
+def test_blank_image_has_no_text(reader) -> None:  # type: ignore[no-untyped-def]
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 500), (255, 255, 255)).save(buf, format="PNG")
+    assert reader.read(buf.getvalue()).status is Status.TEXT_NOT_FOUND
+
+
+def test_strict_card_detection_refuses_a_blank_page(reader) -> None:  # type: ignore[no-untyped-def]
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 500), (255, 255, 255)).save(buf, format="PNG")
+    result = reader.read(buf.getvalue(), ReaderOptions(pass_card_detect=False))
+    assert result.status is Status.CARD_NOT_FOUND
+
+
+def test_reader_is_safe_from_several_threads(reader, samples) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda s: reader.read(s[0]), samples))
+    assert [r.fields.nik.value for r in results] == [e["fields"]["nik"] for _, e in samples]

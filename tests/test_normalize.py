@@ -44,10 +44,17 @@ def test_nik_repairs_lower_confidence() -> None:
 @pytest.mark.parametrize(
     ("raw", "value"),
     [("24-09-1981", "24-09-1981"), ("24.09.1981", "24-09-1981"), ("24 -O9- 1981", "24-09-1981"),
-     ("24091981", "24-09-1981"), (":2-3-1990", "02-03-1990")],
+     ("24091981", "24-09-1981"), (":2-3-1990", "02-03-1990"), ("19-C3-2013", "19-03-2013")],
 )  # fmt: skip
 def test_dates(raw: str, value: str) -> None:
     assert parse_date(raw)[0] == value
+
+
+def test_place_and_date_split_even_without_separators() -> None:
+    from ktp_ocr.normalize.fields import split_birth
+
+    assert split_birth(": SURAKARTA, 30-12-1966") == ("SURAKARTA, ", "30-12-1966")
+    assert split_birth("BANDUNG 01011990")[1] == "01011990"
 
 
 def test_impossible_date_is_refused() -> None:

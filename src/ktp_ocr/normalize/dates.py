@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .text import repair_digits
+from .text import TO_DIGIT, repair_digits
 
-_DATE_LIKE = re.compile(r"([0-9OoIlDSBZ|]{1,2})\s*[-.,/ ]\s*([0-9OoIlDSBZ|]{1,2})\s*[-.,/ ]\s*([0-9OoIlDSBZ|]{4})")
+_D = "[0-9" + re.escape("".join(TO_DIGIT)) + "]"  # a digit or a letter OCR confuses with one
+_DATE_LIKE = re.compile(rf"({_D}{{1,2}})\s*[-.,/ ]\s*({_D}{{1,2}})\s*[-.,/ ]\s*({_D}{{4}})")
+_BARE_DATE = re.compile(r"(?<!\d)(\d{2})(\d{2})((?:19|20)\d{2})(?!\d)")  # 07112018: separators lost
 
 
 def parse_date(text: str) -> tuple[str | None, int]:
@@ -42,5 +44,5 @@ def is_real_date(day: int, month: int, year: int) -> bool:
 
 def find_date_span(text: str) -> tuple[int, int] | None:
     """Where a date-like run sits in ``text`` (the last one), so a place can be split from its date."""
-    spans = [m.span() for m in _DATE_LIKE.finditer(text)]
+    spans = [m.span() for m in _DATE_LIKE.finditer(text)] or [m.span() for m in _BARE_DATE.finditer(text)]
     return spans[-1] if spans else None

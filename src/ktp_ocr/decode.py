@@ -55,6 +55,8 @@ def _check_pixels(width: int, height: int, options: ReaderOptions) -> None:
 def _open_image(data: bytes, options: ReaderOptions) -> Image.Image:
     try:
         pil = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:  # the header alone claims too many pixels
+        raise FileTooLargeError(str(exc)) from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise InvalidFormatError() from exc
     if pil.format not in IMAGE_FORMATS:

@@ -1,0 +1,86 @@
+"""``ktp-ocr serve``: run the HTTP service with uvicorn.
+
+The main CLI adds this subcommand with :func:`register`; flags override the ``KTP_OCR_*`` environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+log = logging.getLogger("ktp_ocr.service")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``serve [--host] [--port] [--workers] [--queue] [--timeout]``."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the HTTP service (API, compatibility routes, web page)",
+        description="Serve /v1/ktp, the compatibility routes, /docs, /metrics and the web page. Without API keys "
+        "(KTP_OCR_API_KEYS or KTP_OCR_API_KEYS_FILE) the server listens on 127.0.0.1 only.",
+    )
+    parser.add_argument("--host", default=None, help="bind address (default 0.0.0.0 with API keys, else 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    parser.add_argument("--workers", type=int, default=None, help="OCR worker threads (default 2)")
+    parser.add_argument("--queue", type=int, default=None, help="requests that may wait for a worker (default 8)")
+    parser.add_argument("--timeout", type=float, default=None, help="per-request OCR time limit, seconds (default 60)")
+    parser.add_argument("--uploads-dir", default=None, help="folder for the /ocr/ktp compatibility route")
+    parser.set_defaults(func=run_serve)
+
+
+def settings_from_args(args: argparse.Namespace) -> Any:
+    from .settings import ServiceSettings
+
+    overrides = {
+        "host": args.host,
+        "port": args.port,
+        "workers": args.workers,
+        "queue": args.queue,
+        "timeout_s": args.timeout,
+        "uploads_dir": getattr(args, "uploads_dir", None),
+    }
+    return ServiceSettings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Start the server; returns the exit code (2 for bad settings, 0 after a clean stop)."""
+    from pydantic import ValidationError
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = settings_from_args(args)
+        keys = settings.load_api_keys()
+    except (ValidationError, OSError) as exc:
+        print(f"ktp-ocr serve: bad settings: {exc}", file=sys.stderr)
+        return 2
+    host = settings.bind_host(keys)
+    if not keys:
+        asked = f" (asked for {settings.host})" if settings.host and settings.host != host else ""
+        log.warning(
+            "no API key configured (KTP_OCR_API_KEYS / KTP_OCR_API_KEYS_FILE): listening on %s only%s", host, asked
+        )
+    else:
+        log.info("%d API key(s) configured; listening on %s", len(keys), host)
+
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(settings=settings)
+    log.info("ktp-ocr service on http://%s:%d (docs at /docs)", host, settings.port)
+    uvicorn.run(app, host=host, port=settings.port, log_level=settings.log_level, access_log=False, workers=1)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry (``python -m ktp_ocr.service.cli serve``) until the main CLI wires :func:`register`."""
+    parser = argparse.ArgumentParser(prog="ktp-ocr")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""Running one read on the pool and recording it: metrics by status and a log line with NIK and name masked."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from ..errors import KtpOcrError, Status
+from ..options import ReaderOptions
+from ..result import KtpResult
+from .state import ServiceState
+
+log = logging.getLogger("ktp_ocr.service.read")
+
+
+def mask(kind: Literal["NIK", "NAME"], value: str | None) -> str:
+    """Mask with lokal-id (``3201********9001``, ``B*** S***``); the log must never carry a whole NIK or name."""
+    if not value:
+        return "-"
+    try:
+        import lokal
+
+        return str(lokal.partial_mask(kind, value))
+    except Exception:  # a masking failure must not leak the value: hide it all
+        return "*" * len(value)
+
+
+def _read_sync(state: ServiceState, data: bytes, options: ReaderOptions) -> KtpResult:
+    reader = state.reader.get()
+    try:
+        return reader.read(data, options)
+    except KtpOcrError as exc:
+        return KtpResult.failure(exc.status, exc.message)
+    except Exception as exc:  # the reader promises not to raise; if it does, answer FAILED without a trace
+        log.error("reader raised %s", type(exc).__name__)
+        return KtpResult.failure(Status.FAILED)
+
+
+async def run_read(state: ServiceState, data: bytes, options: ReaderOptions, request_id: str = "-") -> KtpResult:
+    """Read ``data`` on a worker thread within the pool's bounds and time limit."""
+    state.reader.get()  # fail fast with NOT_READY before taking a pool slot
+    result = await state.pool.run(lambda: _read_sync(state, data, options))
+    state.metrics.statuses.labels(str(result.status)).inc()
+    fields = result.fields
+    log.info(
+        "%s read %s nik=%s nama=%s %d bytes",
+        request_id,
+        result.status,
+        mask("NIK", fields.nik.value),
+        mask("NAME", fields.nama.value),
+        len(data),
+    )
+    return result

@@ -1,0 +1,66 @@
+"""One typed settings object for the service, filled from ``KTP_OCR_*`` environment variables.
+
+Every knob of the server lives here (as OCRmyPDF keeps every option in one object), so the CLI, the app factory
+and the tests build the same thing and nothing reads ``os.environ`` elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ..options import ReaderOptions
+
+LOCALHOST = "127.0.0.1"
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class ServiceSettings(BaseSettings):
+    """Server configuration. Without API keys the server refuses to bind anything but 127.0.0.1."""
+
+    model_config = SettingsConfigDict(env_prefix="KTP_OCR_", frozen=True, extra="ignore")
+
+    host: str | None = Field(default=None, description="Bind address; default 0.0.0.0 with API keys, else 127.0.0.1.")
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=2, ge=1, le=64, description="OCR worker threads (the reader is thread-safe).")
+    queue: int = Field(default=8, ge=0, le=10_000, description="Requests allowed to wait for a worker before 503.")
+    timeout_s: float = Field(
+        default=60.0, gt=0, description="Per-request OCR time limit; later answers are 503 TIMEOUT."
+    )
+    retry_after_s: int = Field(default=2, ge=1, description="Retry-After seconds sent with 503 answers.")
+    max_file_bytes: int = Field(default=20 * 1024 * 1024, gt=0, description="Largest image or PDF accepted.")
+    max_pixels: int = Field(default=60_000_000, gt=0, description="Largest pixel count decoded (decompression bombs).")
+    api_keys: str = Field(default="", description="Comma-separated API keys (KTP_OCR_API_KEYS).")
+    api_keys_file: Path | None = Field(default=None, description="File with one API key a line; # starts a comment.")
+    uploads_dir: Path | None = Field(
+        default=None, description="Folder the seed-001 route /ocr/ktp reads filenames from."
+    )
+    low_confidence: float = Field(default=70.0, ge=0, le=100, description="The web page highlights fields below this.")
+    log_level: str = Field(default="info")
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Largest request body: a base64 file is 4/3 of its bytes, plus room for multipart headers and JSON."""
+        return self.max_file_bytes * 4 // 3 + MULTIPART_OVERHEAD
+
+    def load_api_keys(self) -> frozenset[str]:
+        """Keys from the variable and the file together; an unreadable key file is a startup error."""
+        keys = {key.strip() for key in self.api_keys.split(",") if key.strip()}
+        if self.api_keys_file is not None:
+            for line in self.api_keys_file.read_text(encoding="utf-8").splitlines():
+                key = line.split("#", 1)[0].strip()
+                if key:
+                    keys.add(key)
+        return frozenset(keys)
+
+    def bind_host(self, keys: frozenset[str]) -> str:
+        """Where to listen: an open port without keys would hand every card to the network, so fall back."""
+        if not keys:
+            return LOCALHOST
+        return self.host or "0.0.0.0"
+
+    def reader_options(self) -> ReaderOptions:
+        """The base options every request starts from; query parameters may change the read, never the limits."""
+        return ReaderOptions.model_validate({"max_file_bytes": self.max_file_bytes, "max_pixels": self.max_pixels})

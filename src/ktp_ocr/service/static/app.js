@@ -1,0 +1,195 @@
+// ktp-ocr page: send the chosen image to /v1/ktp and show what was read, where, and how sure.
+"use strict";
+
+const QUERY = "withRawText=true&withConfidence=true&withPolygon=true&qualities=true&images=true";
+const LABELS = {
+  provinsi: "Provinsi", kabupaten_kota: "Kabupaten/Kota", nik: "NIK", nama: "Nama",
+  tempat_lahir: "Tempat lahir", tanggal_lahir: "Tanggal lahir", jenis_kelamin: "Jenis kelamin",
+  golongan_darah: "Gol. darah", alamat: "Alamat", rt_rw: "RT/RW", kelurahan_desa: "Kel/Desa",
+  kecamatan: "Kecamatan", agama: "Agama", status_perkawinan: "Status perkawinan", pekerjaan: "Pekerjaan",
+  kewarganegaraan: "Kewarganegaraan", berlaku_hingga: "Berlaku hingga", tempat_terbit: "Tempat terbit",
+  tanggal_terbit: "Tanggal terbit",
+};
+const QUALITY_TEXT = {
+  is_blurred: "Blurred", is_bright: "Too bright", is_copy: "Photocopy", is_cropped: "Cropped",
+  is_dark: "Too dark", is_flash: "Flash glare", is_ktp: "Is a KTP", is_rotated: "Rotated",
+  is_taken_from_screen: "Taken from a screen",
+};
+const LOW = Number(document.querySelector('meta[name="low-confidence"]').content) || 70;
+const $ = (id) => document.getElementById(id);
+let lastJson = "";
+let previewUrl = null;
+
+function setStatus(text, isError) {
+  const el = $("status");
+  el.textContent = text;
+  el.classList.toggle("error", Boolean(isError));
+}
+
+function svgEl(name, attrs) {
+  const el = document.createElementNS("http://www.w3.org/2000/svg", name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+function showPreview(file) {
+  if (previewUrl) URL.revokeObjectURL(previewUrl);
+  previewUrl = null;
+  const isImage = file.type.startsWith("image/") && !/tiff?$/.test(file.type);
+  $("photo").hidden = !isImage;
+  $("no-preview").hidden = isImage;
+  $("overlay").replaceChildren();
+  if (isImage) {
+    previewUrl = URL.createObjectURL(file);
+    $("photo").src = previewUrl;
+  } else {
+    $("photo").removeAttribute("src");
+  }
+}
+
+function drawPolygons(result) {
+  const svg = $("overlay");
+  svg.replaceChildren();
+  const img = $("photo");
+  if (img.hidden || !img.naturalWidth) return;
+  svg.setAttribute("viewBox", `0 0 ${img.naturalWidth} ${img.naturalHeight}`);
+  const card = result.card && result.card.polygon;
+  if (card) svg.append(svgEl("polygon", { points: card.map((p) => p.join(",")).join(" "), class: "card" }));
+  for (const [name, field] of Object.entries(result.fields || {})) {
+    if (!field.polygon || !field.value) continue;
+    const poly = svgEl("polygon", {
+      points: field.polygon.map((p) => p.join(",")).join(" "),
+      class: field.confidence < LOW ? "low" : "ok",
+      "data-field": name,
+    });
+    const title = svgEl("title", {});
+    title.textContent = `${LABELS[name] || name}: ${field.value} (${Math.round(field.confidence)}%)`;
+    poly.append(title);
+    svg.append(poly);
+  }
+}
+
+function fillFields(result) {
+  const body = $("fields").tBodies[0];
+  body.replaceChildren();
+  for (const [name, field] of Object.entries(result.fields || {})) {
+    const row = body.insertRow();
+    row.dataset.field = name;
+    const conf = typeof field.confidence === "number" ? field.confidence : null;
+    if (!field.value) row.classList.add("missing");
+    else if (conf !== null && conf < LOW) row.classList.add("low");
+    row.insertCell().textContent = LABELS[name] || name;
+    const value = row.insertCell();
+    value.className = "value";
+    value.textContent = field.value || "—";
+    if (field.raw_text && field.raw_text !== field.value) value.title = `OCR: ${field.raw_text}`;
+    const cell = row.insertCell();
+    cell.className = "conf";
+    cell.textContent = conf === null || !field.value ? "" : `${Math.round(conf)}%`;
+  }
+}
+
+function fillQualities(result) {
+  const list = $("qualities");
+  list.replaceChildren();
+  const q = result.qualities;
+  if (!q) return;
+  for (const [key, text] of Object.entries(QUALITY_TEXT)) {
+    const li = document.createElement("li");
+    const bad = key === "is_ktp" ? !q[key] : q[key];
+    li.className = bad ? "bad" : "good";
+    li.textContent = `${bad ? "✗" : "✓"} ${text}: ${q[key] ? "yes" : "no"}`;
+    list.append(li);
+  }
+  if (q.assessed === false) {
+    const li = document.createElement("li");
+    li.className = "muted";
+    li.textContent = "(not assessed by this reader: neutral defaults)";
+    list.append(li);
+  }
+}
+
+function fillCrops(result) {
+  const box = $("crops");
+  box.replaceChildren();
+  const images = result.images || {};
+  for (const [key, label] of [["photo", "Photo"], ["sign", "Signature"]]) {
+    if (!images[key]) continue;
+    const fig = document.createElement("figure");
+    const img = document.createElement("img");
+    img.src = `data:image/jpeg;base64,${images[key]}`;
+    img.alt = label;
+    const cap = document.createElement("figcaption");
+    cap.textContent = label;
+    fig.append(img, cap);
+    box.append(fig);
+  }
+  if (!box.children.length) box.innerHTML = '<p class="muted">Not provided by the reader.</p>';
+}
+
+function render(result) {
+  $("output").hidden = false;
+  lastJson = JSON.stringify(result, null, 2);
+  $("json").textContent = lastJson;
+  fillFields(result);
+  fillQualities(result);
+  fillCrops(result);
+  const img = $("photo");
+  if (img.complete) drawPolygons(result);
+  else img.onload = () => drawPolygons(result);
+}
+
+async function upload(file) {
+  if (!file) return;
+  showPreview(file);
+  setStatus("Reading…");
+  const form = new FormData();
+  form.append("image", file, file.name || "image");
+  const headers = {};
+  const key = $("api-key").value.trim();
+  if (key) headers["x-api-key"] = key;
+  try {
+    const response = await fetch(`/v1/ktp?${QUERY}`, { method: "POST", body: form, headers });
+    const result = await response.json();
+    render(result);
+    const ok = response.ok && result.status === "SUCCESS";
+    setStatus(`${result.status}: ${result.reason}`, !ok);
+  } catch (err) {
+    setStatus(`Request failed: ${err}`, true);
+  }
+}
+
+async function copyJson() {
+  try {
+    await navigator.clipboard.writeText(lastJson);
+  } catch (err) {
+    const area = document.createElement("textarea");
+    area.value = lastJson;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  $("copy").textContent = "Copied";
+  setTimeout(() => { $("copy").textContent = "Copy JSON"; }, 1500);
+}
+
+function setup() {
+  const keyInput = $("api-key");
+  keyInput.value = localStorage.getItem("ktp-ocr-key") || "";
+  keyInput.addEventListener("change", () => localStorage.setItem("ktp-ocr-key", keyInput.value.trim()));
+  for (const id of ["file", "camera"]) {
+    $(id).addEventListener("change", (e) => upload(e.target.files[0]));
+  }
+  const drop = $("drop");
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    upload(e.dataTransfer.files[0]);
+  });
+  $("copy").addEventListener("click", copyJson);
+}
+
+setup();

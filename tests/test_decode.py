@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from ktp_ocr.decode import decode_image, read_source
-from ktp_ocr.errors import FileTooLargeError, InvalidFormatError, NoFileError
+from ktp_ocr.errors import FileTooLargeError, ImageRequirementError, InvalidFormatError, NoFileError
 from ktp_ocr.options import ReaderOptions
 
 
@@ -59,3 +59,16 @@ def test_missing_and_empty_sources() -> None:
     with pytest.raises(NoFileError):
         read_source(b"")
     assert isinstance(read_source(np.zeros(3, np.uint8).tobytes()), bytes)
+
+
+def test_strict_requirements_follow_the_nodeflux_specification() -> None:
+    strict = ReaderOptions(requirements="strict")
+    small = _encode("PNG", size=(200, 150))
+    with pytest.raises(ImageRequirementError):
+        decode_image(small, strict)
+    assert decode_image(small, ReaderOptions()).shape[:2] == (150, 200)  # permissive by default
+    noisy = np.random.default_rng(0).integers(0, 255, (600, 800, 3), dtype=np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(noisy).save(buf, format="JPEG", quality=95)
+    assert 100 * 1024 <= len(buf.getvalue()) <= 2 * 1024 * 1024
+    assert decode_image(buf.getvalue(), strict).shape[:2] == (600, 800)

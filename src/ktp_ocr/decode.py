@@ -12,12 +12,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import FileTooLargeError, InvalidFormatError, NoFileError
+from .errors import FileTooLargeError, ImageRequirementError, InvalidFormatError, NoFileError
 from .options import ReaderOptions
 
 IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "BMP", "TIFF", "MPO"})
 PDF_MAGIC = b"%PDF-"
 PDF_RENDER_DPI = 200
+# Nodeflux's input specification, enforced in the strict requirements mode.
+STRICT_BYTES = (100 * 1024, 2 * 1024 * 1024)
+STRICT_SIDES = ((300, 400), (3000, 4000))  # (short, long) minimum and maximum
 
 
 def read_source(source: bytes | str | Path) -> bytes:
@@ -39,8 +42,22 @@ def decode_image(data: bytes, options: ReaderOptions) -> np.ndarray:
     if len(data) > options.max_file_bytes:
         raise FileTooLargeError(f"The file is {len(data)} bytes; the limit is {options.max_file_bytes} bytes.")
     pil = _render_pdf(data, options) if data.startswith(PDF_MAGIC) else _open_image(data, options)
+    if options.requirements == "strict":
+        check_requirements(len(data), pil.width, pil.height)
     rgb = np.asarray(pil.convert("RGB"))
     return np.ascontiguousarray(rgb[:, :, ::-1])
+
+
+def check_requirements(size: int, width: int, height: int) -> None:
+    """The strict input policy: file size and image dimensions inside Nodeflux's published bounds."""
+    (min_short, min_long), (max_short, max_long) = STRICT_SIDES
+    short, long = sorted((width, height))
+    if not STRICT_BYTES[0] <= size <= STRICT_BYTES[1]:
+        raise ImageRequirementError(f"The file is {size} bytes; strict mode accepts 100 KB to 2 MB.")
+    if short < min_short or long < min_long or short > max_short or long > max_long:
+        raise ImageRequirementError(
+            f"The image is {width}x{height} px; strict mode accepts 300x400 up to 4000x3000 px."
+        )
 
 
 def _check_pixels(width: int, height: int, options: ReaderOptions) -> None:

@@ -18,5 +18,13 @@ class ReaderOptions(BaseModel):
         True, description="When no card outline is found, read the whole image instead of failing CARD_NOT_FOUND."
     )
     flip_image: bool = Field(False, description="Mirror the image horizontally before reading.")
+    check_flip_image: bool = Field(True, description="When too few labels are read, also try the image mirrored.")
+    with_quality: bool = Field(True, description="Judge image quality (blur, light, glare, copy, screen ...).")
+    with_images: bool = Field(False, description="Cut the face photo and signature as base64 JPEG.")
+    requirements: Literal["permissive", "strict"] = Field(
+        "permissive",
+        description="strict: refuse files outside 100 KB-2 MB or 300x400-4000x3000 px (the Nodeflux input "
+        "specification) with IMAGE_REQUIREMENT_FAILED; permissive: only the size and pixel limits apply.",
+    )
     max_file_bytes: int = Field(20 * 1024 * 1024, gt=0, description="Refuse larger files (FILE_TOO_LARGE).")
     max_pixels: int = Field(60_000_000, gt=0, description="Refuse images with more pixels (decompression bombs).")

@@ -103,12 +103,56 @@ class CardInfo(BaseModel):
     mirrored: bool = False
 
 
+QUALITY_CHECKS: tuple[str, ...] = (
+    "is_blurred",
+    "is_dark",
+    "is_bright",
+    "is_flash",
+    "is_copy",
+    "is_taken_from_screen",
+    "is_cropped",
+    "is_rotated",
+    "is_ktp",
+)
+
+
+class Quality(BaseModel):
+    """Image-quality verdicts (GLAIR's nine flags) with a 0-1 score each, and Nodeflux's three derived ones.
+
+    A flag is True when the problem is present (``is_ktp``: when the image is a KTP); ``scores`` holds how
+    strongly each check fired, so a caller can pick its own threshold.
+    """
+
+    is_blurred: bool = False
+    is_dark: bool = False
+    is_bright: bool = False
+    is_flash: bool = False
+    is_copy: bool = False
+    is_taken_from_screen: bool = False
+    is_cropped: bool = False
+    is_rotated: bool = False
+    is_ktp: bool = True
+    scores: dict[str, float] = Field(default_factory=dict)
+    sharpness: bool = Field(True, description="Nodeflux: True when the image is sharp enough (not is_blurred).")
+    brightness: bool = Field(True, description="Nodeflux: True when lighting is fine (neither dark nor bright).")
+    specularity: bool = Field(True, description="Nodeflux: True when no glare spot was found (not is_flash).")
+
+
+class CardImages(BaseModel):
+    """Face photo and signature cut from the aligned card, as base64 JPEG."""
+
+    photo: str | None = None
+    sign: str | None = None
+
+
 class KtpResult(BaseModel):
     status: Status = Status.SUCCESS
     reason: str = STATUS_CODES[Status.SUCCESS].reason
     fields: KtpFields = Field(default_factory=KtpFields)
     nik_details: NikDetails | None = None
     card: CardInfo = Field(default_factory=CardInfo)
+    quality: Quality | None = None
+    images: CardImages | None = None
     warnings: list[str] = Field(default_factory=list)
     timing_ms: dict[str, float] = Field(default_factory=dict)
 

@@ -9,12 +9,13 @@ from .text import TO_DIGIT, repair_digits
 
 _D = "[0-9" + re.escape("".join(TO_DIGIT)) + "]"  # a digit or a letter OCR confuses with one
 _DATE_LIKE = re.compile(rf"({_D}{{1,2}})\s*[-.,/ ]\s*({_D}{{1,2}})\s*[-.,/ ]\s*({_D}{{4}})")
-_BARE_DATE = re.compile(r"(?<!\d)(\d{2})(\d{2})((?:19|20)\d{2})(?!\d)")  # 07112018: separators lost
+# 07112018 or 23-082012: separators lost, so only a plausible DDMMYYYY run is taken
+_BARE_DATE = re.compile(r"(?<!\d)(\d{2})[-.,/ ]?(\d{2})[-.,/ ]?((?:19|20)\d{2})(?!\d)")
 
 
 def parse_date(text: str) -> tuple[str | None, int]:
     """Return ``DD-MM-YYYY`` (or None) and how many characters had to be repaired."""
-    match = _DATE_LIKE.search(text)
+    match = _DATE_LIKE.search(text) or _BARE_DATE.search(text)
     parts: list[str]
     repairs = 0
     if match:

@@ -66,6 +66,11 @@ def child_forms(parent_code: str) -> tuple[tuple[str, str], ...]:
     return tuple((_upper(w.name), w.code) for w in list_wilayah(parent_code))
 
 
+def _spaceless(text: str) -> str:
+    """OCR often drops the space inside a two-word name (PASIRKALIKI): compare names without spaces."""
+    return text.replace(" ", "")
+
+
 def best_match(
     text: str, forms: tuple[tuple[str, str], ...], prefer_code: str | None = None, cutoff: float = 70.0
 ) -> RegionMatch | None:
@@ -74,7 +79,7 @@ def best_match(
         return None
     names = [f for f, _ in forms]
     best: RegionMatch | None = None
-    for printed, score, idx in process.extract(text, names, scorer=fuzz.ratio, limit=8):
+    for printed, score, idx in process.extract(text, names, scorer=fuzz.ratio, processor=_spaceless, limit=8):
         code = forms[idx][1]
         bonus = NIK_REGION_BONUS if prefer_code and code.startswith(prefer_code) else 0.0
         total = float(score) + bonus

@@ -1,0 +1,73 @@
+"""The card's portrait photo box, which looks like a small card of its own, told apart and used to find the card.
+
+The photo box is a sharp, straight-edged rectangle with an aspect near 1.4, so it passes every shape test a
+card passes; where the card's own border is faint (a pale card on white paper, a photocopy) it may be the only
+quad found. It differs in one robust way: it is much darker than what surrounds it (a red or blue backdrop
+inside a light card face), while a card is as bright as, or brighter than, its surroundings. And because it
+sits at a fixed place on the card, the card's outline can be predicted from it and then confirmed by its edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import cv2
+import numpy as np
+
+# The photo box in card units (x across the 85.6 mm side, y across the 54 mm side), as printed on an e-KTP.
+PHOTO_BOX = np.array([[0.711, 0.199], [0.941, 0.199], [0.941, 0.674], [0.711, 0.674]])
+CARD_UNIT = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+DARKER_THAN_SURROUND = 0.7
+
+T = TypeVar("T")
+
+
+def looks_like_photo(gray: np.ndarray, quad: np.ndarray) -> bool:
+    """True when the quad's inside is much darker than a ring just outside it (a photo on a light card face)."""
+    centre = quad.mean(axis=0)
+    x, y, w, h = cv2.boundingRect((centre + (quad - centre) * 1.3).astype(np.float32))
+    x0, y0 = max(x, 0), max(y, 0)
+    crop = gray[y0 : y + h, x0 : x + w]
+    if crop.size == 0:
+        return False
+
+    def mask(factor: float) -> np.ndarray:
+        m = np.zeros(crop.shape[:2], np.uint8)
+        cv2.fillConvexPoly(m, np.round(centre + (quad - centre) * factor - (x0, y0)).astype(np.int32), 255)
+        return m
+
+    inner, ring = mask(0.8), mask(1.3) & ~mask(1.05)
+    if not inner.any() or not ring.any():
+        return False
+    inside, around = float(np.median(crop[inner > 0])), float(np.median(crop[ring > 0]))
+    return inside < DARKER_THAN_SURROUND * around
+
+
+def cards_around_photo(photo: np.ndarray) -> list[np.ndarray]:
+    """Card outlines predicted from a photo box (clockwise quad): every way of laying the printed photo onto
+    it, upright or mirrored, whose mapping is close to a similarity (a card is not stretched one way)."""
+    size = np.array([85.6, 54.0])  # millimetres, so that a similarity is the right expectation
+    out = []
+    for mirrored in (False, True):
+        box = (PHOTO_BOX[[0, 3, 2, 1]] if mirrored else PHOTO_BOX) * size
+        for shift in range(4):
+            q = np.roll(photo, shift, axis=0)
+            affine, _ = cv2.estimateAffine2D(box.astype(np.float32), q.astype(np.float32))
+            if affine is None:
+                continue
+            stretch = np.linalg.svd(affine[:, :2], compute_uv=False)
+            if stretch[0] > 1.45 * stretch[1]:
+                continue
+            card = np.hstack([CARD_UNIT * size, np.ones((4, 1))]) @ affine.T
+            out.append(np.asarray(card, np.float64))
+    return out
+
+
+def recover_card(photo: np.ndarray, confirm: Callable[[np.ndarray], T | None]) -> T | None:
+    """The first predicted card outline around ``photo`` that ``confirm`` snaps to real edges, if any."""
+    for guess in cards_around_photo(photo):
+        card = confirm(guess)
+        if card is not None:
+            return card
+    return None

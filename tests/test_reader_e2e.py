@@ -107,3 +107,36 @@ def test_reader_is_safe_from_several_threads(reader, samples) -> None:  # type: 
     with ThreadPoolExecutor(3) as pool:
         results = list(pool.map(lambda s: reader.read(s[0]), samples))
     assert [r.fields.nik.value for r in results] == [e["fields"]["nik"] for _, e in samples]
+
+
+def test_face_and_signature_crops_are_jpeg(reader, samples) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
+    result = reader.read(samples[0][0], ReaderOptions(with_images=True))
+    assert result.images is not None
+    for crop in (result.images.photo, result.images.sign):
+        assert crop is not None
+        img = cv2.imdecode(np.frombuffer(base64.b64decode(crop), np.uint8), cv2.IMREAD_COLOR)
+        assert img is not None and min(img.shape[:2]) > 40
+    photo = cv2.imdecode(np.frombuffer(base64.b64decode(result.images.photo), np.uint8), cv2.IMREAD_COLOR)
+    assert photo.shape[0] > photo.shape[1]  # the portrait is taller than wide
+
+
+def _two_cards(samples) -> bytes:  # type: ignore[no-untyped-def]
+    canvas = np.full((1000, 2200, 3), (60, 70, 80), np.uint8)
+    for (data, entry), (x, width) in zip(samples[:2], ((60, 1000), (1180, 900)), strict=True):
+        photo = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        height = round(width * 54 / 85.6)
+        target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+        warp = cv2.getPerspectiveTransform(np.float32(entry["corners"]), target)
+        canvas[100 : 100 + height, x : x + width] = cv2.warpPerspective(photo, warp, (width, height))
+    return cv2.imencode(".png", canvas)[1].tobytes()
+
+
+def test_several_cards_are_reported_or_the_largest_is_read(reader, samples) -> None:  # type: ignore[no-untyped-def]
+    image = _two_cards(samples)
+    assert reader.read(image).status is Status.MULTIPLE_DOCUMENTS_DETECTED
+    largest = reader.read(image, ReaderOptions(read_largest_card=True))
+    assert largest.status is Status.SUCCESS
+    assert largest.fields.nik.value == samples[0][1]["fields"]["nik"]
+    assert any("other card" in w for w in largest.warnings)

@@ -15,13 +15,18 @@ from pathlib import Path
 
 from .errors import STATUS_CODES, Status
 from .options import ReaderOptions
-from .result import FIELD_NAMES, KtpResult
+from .result import FIELD_NAMES, QUALITY_CHECKS, KtpResult
 
 SUBCOMMAND_MODULES = ("ktp_ocr.synth.cli", "ktp_ocr.service.cli")
 
 
 def _reader_options(args: argparse.Namespace) -> ReaderOptions:
-    return ReaderOptions(card_detect=not args.no_card_detect, flip_image=args.flip)
+    return ReaderOptions(
+        card_detect=not args.no_card_detect,
+        flip_image=args.flip,
+        with_images=getattr(args, "with_images", False),
+        requirements="strict" if getattr(args, "strict", False) else "permissive",
+    )
 
 
 def _table(result: KtpResult) -> str:
@@ -30,6 +35,9 @@ def _table(result: KtpResult) -> str:
         f = result.fields.get(name)
         mark = "" if f.valid else "  !"
         lines.append(f"  {name:<18} {f.value or '':<34} {f.confidence:5.1f}{mark}")
+    if result.quality:
+        raised = [name for name in QUALITY_CHECKS if name != "is_ktp" and getattr(result.quality, name)]
+        lines.append(f"  quality: is_ktp={result.quality.is_ktp}; " + (", ".join(raised) or "no problem found"))
     if result.warnings:
         lines.append("  warnings: " + "; ".join(result.warnings))
     lines.append(f"  time: {result.timing_ms.get('total', 0):.0f} ms")
@@ -80,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     read = sub.add_parser("read", help="read one or more KTP images")
     read.add_argument("images", nargs="+", metavar="IMAGE")
     read.add_argument("--json", action="store_true", help="one JSON object per image per line")
+    read.add_argument(
+        "--images", dest="with_images", action="store_true", help="add the face and signature crops (base64 JPEG)"
+    )
+    read.add_argument("--strict", action="store_true", help="enforce 100 KB-2 MB and 300x400-4000x3000 px")
     reading(read)
     read.set_defaults(func=run_read)
 

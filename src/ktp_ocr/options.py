@@ -17,6 +17,9 @@ class ReaderOptions(BaseModel):
     pass_card_detect: bool = Field(
         True, description="When no card outline is found, read the whole image instead of failing CARD_NOT_FOUND."
     )
+    read_largest_card: bool = Field(
+        False, description="With several cards in the image, read the largest instead of MULTIPLE_DOCUMENTS_DETECTED."
+    )
     flip_image: bool = Field(False, description="Mirror the image horizontally before reading.")
     check_flip_image: bool = Field(True, description="When too few labels are read, also try the image mirrored.")
     with_quality: bool = Field(True, description="Judge image quality (blur, light, glare, copy, screen ...).")

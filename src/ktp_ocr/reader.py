@@ -16,19 +16,22 @@ import cv2
 import numpy as np
 
 from . import layout
+from .crops import cut_face_and_signature
 from .decode import decode_image, read_source
 from .errors import STATUS_CODES, KtpOcrError, Status, TextNotFoundError
 from .locate import Alignment, align_card, reorient
 from .normalize import Normalized, normalize_card
 from .ocr import OcrEngine, TextLine, build_engine
 from .options import ReaderOptions
+from .quality import assess_quality
 from .result import FIELD_NAMES, CardInfo, FieldResult, KtpFields, KtpResult
 from .validate import cross_check, nik_details
 
 log = logging.getLogger(__name__)
 
 GOOD_LABEL_COUNT = 7  # labels found on an upright card read well; fewer means try another orientation
-MIN_LABEL_COUNT = 2
+KTP_EVIDENCE = 0.5  # below this share of KTP labels and filled fields the image is not taken for a KTP
+VALUE_FIELDS_EXPECTED = 12
 
 
 class KtpReader:
@@ -57,12 +60,14 @@ class KtpReader:
         with _timed(timings, "locate"):
             alignment = align_card(image, opts, self.engine)
         with _timed(timings, "ocr"):
-            alignment, lines, labels = self._read_upright(alignment)
+            alignment, lines, labels = self._read_upright(alignment, opts)
             if alignment.card_found and labels < GOOD_LABEL_COUNT:
                 # The outline may have been something else (the photo, a table edge): read the text's extent.
-                retry = self._read_upright(align_card(image, opts, self.engine, outline=False))
-                if retry[2] > labels:
+                retry = self._read_upright(align_card(image, opts, self.engine, outline=False), opts)
+                if retry[2] > labels or not lines:
                     alignment, lines, labels = retry
+        if not lines:
+            raise TextNotFoundError()
         h, w = alignment.image.shape[:2]
         with _timed(timings, "layout"):
             raw = layout.assign_fields(lines, w, h)
@@ -72,21 +77,38 @@ class KtpReader:
             nik = values.get("nik")
             details = nik_details(nik.value) if nik and nik.valid and nik.value else None
             warnings = cross_check(values, details) if details else ["NIK not readable"]
-        fields = _build_fields(raw, values, alignment)
-        card = CardInfo(
-            detected=alignment.card_found,
-            polygon=_polygon(alignment.card_corners),
-            tilt=alignment.tilt,
-            mirrored=alignment.mirrored,
+        if alignment.other_cards:
+            warnings.append(f"{alignment.other_cards} other card(s) in the image were not read")
+        ktp_score = _ktp_evidence(labels, values)
+        result = KtpResult(
+            fields=_build_fields(raw, values, alignment),
+            nik_details=details,
+            card=CardInfo(
+                detected=alignment.card_found,
+                polygon=_polygon(alignment.card_corners),
+                tilt=alignment.tilt,
+                mirrored=alignment.mirrored,
+            ),
+            warnings=warnings,
         )
-        return KtpResult(fields=fields, nik_details=details, card=card, warnings=warnings)
+        if opts.with_quality:
+            with _timed(timings, "quality"):
+                result.quality = assess_quality(image, alignment, ktp_score >= KTP_EVIDENCE, ktp_score)
+        if opts.with_images:
+            with _timed(timings, "images"):
+                result.images = cut_face_and_signature(alignment.image, raw)
+        if ktp_score < KTP_EVIDENCE:
+            result.status = Status.UNRECOGNIZED_DOCUMENT_TYPE
+            result.reason = STATUS_CODES[Status.UNRECOGNIZED_DOCUMENT_TYPE].reason
+        return result
 
-    def _read_upright(self, alignment: Alignment) -> tuple[Alignment, list[TextLine], int]:
-        """OCR the aligned card; if few labels are read, try it turned 180 degrees and mirrored."""
+    def _read_upright(self, alignment: Alignment, opts: ReaderOptions) -> tuple[Alignment, list[TextLine], int]:
+        """OCR the aligned card; if few labels are read, try it turned 180 degrees (and mirrored, if asked)."""
         best = (alignment, self.engine.recognize(alignment.image))
         best_count = _label_count(best[1], alignment.image.shape[1])
+        turns = ((True, False), (False, True), (True, True)) if opts.check_flip_image else ((True, False),)
         if best_count < GOOD_LABEL_COUNT:
-            for half_turn, mirror in ((True, False), (False, True), (True, True)):
+            for half_turn, mirror in turns:
                 candidate = reorient(alignment, half_turn, mirror)
                 lines = self.engine.recognize(candidate.image)
                 count = _label_count(lines, candidate.image.shape[1])
@@ -94,9 +116,17 @@ class KtpReader:
                     best, best_count = (candidate, lines), count
                 if best_count >= GOOD_LABEL_COUNT:
                     break
-        if not best[1]:
-            raise TextNotFoundError()
         return best[0], best[1], best_count
+
+
+def _ktp_evidence(labels: int, values: dict[str, Normalized]) -> float:
+    """0-1: how much of a KTP was read. Labels alone are not enough: a blank KTP template has them too."""
+    filled = sum(1 for name, v in values.items() if v.value and v.valid and name != "golongan_darah")
+    nik = values.get("nik")
+    label_share = min(1.0, labels / len(layout.ROW_LABELS))
+    filled_share = min(1.0, filled / VALUE_FIELDS_EXPECTED)
+    bonus = 0.15 if nik and nik.valid else 0.0
+    return round(min(1.0, 0.45 * label_share + 0.4 * filled_share + bonus), 3)
 
 
 def _label_count(lines: list[TextLine], width: int) -> int:

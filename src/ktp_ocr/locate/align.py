@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ..errors import CardNotFoundError, TextNotFoundError
+from ..errors import CardNotFoundError, MultipleDocumentsError, TextNotFoundError
 from ..ocr import OcrEngine
 from ..options import ReaderOptions
 from . import geometry as geo
-from .card import find_card_quad
+from .card import find_card_quads
 
 DETECT_SIDE = 1280
+SECOND_CARD_SHARE = 0.35
 TEXT_MARGIN = (0.06, 0.10)  # share of the text rectangle's width and height added on each side
 
 
@@ -31,6 +32,7 @@ class Alignment:
     card_corners: np.ndarray  # TL, TR, BR, BL of the read region, in input pixels
     quarter_turns: int = 0
     mirrored: bool = False
+    other_cards: int = 0  # further card outlines left unread (with ``read_largest_card``)
 
     def to_input(self, points: np.ndarray) -> np.ndarray:
         return geo.apply(np.linalg.inv(self.matrix), points)
@@ -47,9 +49,12 @@ def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine, out
     if options.flip_image:
         image = np.ascontiguousarray(image[:, ::-1])
     base = geo.mirror_matrix(image.shape[1]) if options.flip_image else np.eye(3)
-    quad = find_card_quad(image) if options.card_detect and outline else None
-    if quad is None and outline and options.card_detect and not options.pass_card_detect:
+    quads = find_card_quads(image) if options.card_detect and outline else []
+    if not quads and outline and options.card_detect and not options.pass_card_detect:
         raise CardNotFoundError()
+    if several_cards(quads) and not options.read_largest_card:
+        raise MultipleDocumentsError(f"{len(quads)} cards were found in the image; send one card per image.")
+    quad = quads[0] if quads else None
     found = quad is not None
     if quad is None:
         quad = _text_extent_quad(image, engine)
@@ -57,7 +62,22 @@ def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine, out
     warp = geo.card_warp_matrix(corners)
     card = cv2.warpPerspective(image, warp, (geo.CARD_WIDTH, geo.CARD_HEIGHT), flags=cv2.INTER_AREA)
     input_corners = geo.apply(np.linalg.inv(base), corners)
-    return Alignment(card, warp @ base, card_found=found, card_corners=input_corners, mirrored=options.flip_image)
+    return Alignment(
+        card,
+        warp @ base,
+        card_found=found,
+        card_corners=input_corners,
+        mirrored=options.flip_image,
+        other_cards=max(0, len(quads) - 1) if several_cards(quads) else 0,
+    )
+
+
+def several_cards(quads: list[np.ndarray]) -> bool:
+    """Two or more card outlines of comparable size (a small second one is more likely a photo or a sticker)."""
+    if len(quads) < 2:
+        return False
+    areas = sorted((float(cv2.contourArea(q.astype(np.float32))) for q in quads), reverse=True)
+    return areas[1] >= SECOND_CARD_SHARE * areas[0]
 
 
 def reorient(alignment: Alignment, half_turn: bool, mirror: bool) -> Alignment:

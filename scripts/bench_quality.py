@@ -1,0 +1,364 @@
+"""Calibrate and measure the image-quality flags on synthetic captures whose effects are recorded.
+
+Phase 1 (slow, cached): render the sets, read every image with ``KtpReader`` and keep the alignment the reader
+ended with (card corners in reading order, outline found, turns, mirror), so the quality checks see exactly what
+they see inside the reader. Phase 2 (fast): measure each image with ``ktp_ocr.quality.measure`` and score the
+flags against ground truth derived from the recorded effects. A second run reuses the cache, so a change of a
+threshold or a measurement costs seconds.
+
+Ground truth per flag (``None`` = "don't care", left out of precision and recall; counts are printed):
+
+* is_blurred: blur applied at the measurement scale (defocus sigma and motion length / sqrt(12), times the
+  final downscale and min(1, 1000 / card long side)) combined in quadrature: >= 1.2 px positive, < 0.6 negative.
+* is_dark / is_bright: exposure e = gain * 0.85 ** gamma / 0.85 (the card background's level change):
+  dark e < 0.7, bright e > 1.25; negative 0.8 <= e <= 1.15; photocopies (re-levelled by the copier) don't care.
+* is_flash: a glare of strength >= 0.6 and radius >= 0.08 of the card's long side positive; no glare negative.
+* is_copy: a photocopy or a greyscale scan.
+* is_taken_from_screen: the screen effect (the downscaled ones are also counted separately).
+* is_cropped: the card placed partly out of the frame (crop_out > 0).
+* is_rotated: a quarter/half turn, a mirror, or |tilt| > 12 degrees positive; |tilt| < 8 negative.
+
+Targeted sets force one effect on top of the phone profile by wrapping synth's capture planner at run time
+(nothing in ``ktp_ocr.synth`` is edited). Usage::
+
+    python scripts/bench_quality.py [--cache DIR] [--workers 2] [--no-real] [--dump] [--mode reader|cached|fast]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import random
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ktp_ocr.locate import Alignment
+from ktp_ocr.locate import geometry as geo
+from ktp_ocr.quality import FLAG_AT, measure, scores_from
+from ktp_ocr.synth.card import render_card
+from ktp_ocr.synth.generate import _rngs
+from ktp_ocr.synth.identity import make_identity
+
+FLAGS = (
+    "is_blurred",
+    "is_dark",
+    "is_bright",
+    "is_flash",
+    "is_copy",
+    "is_taken_from_screen",
+    "is_cropped",
+    "is_rotated",
+)
+REAL_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "ktp-real" / "dev"
+Override = Callable[[random.Random], dict[str, Any]]
+capture_mod: Any = importlib.import_module("ktp_ocr.synth.capture")  # the package re-exports a function by that name
+
+
+def _rotation(rng: random.Random) -> dict[str, Any]:
+    kind = rng.randrange(3)
+    if kind == 0:
+        return {"quarter": rng.choice([1, 2, 3])}
+    if kind == 1:
+        return {"tilt": rng.choice([-1, 1]) * rng.uniform(14, 30)}
+    return {"mirror": True}
+
+
+def _copy(rng: random.Random) -> dict[str, Any]:
+    if rng.random() < 0.5:
+        return {"photocopy": True, "background": rng.choice(["paper", "plain"]), "hand": False}
+    return {"gray": True}
+
+
+# name -> (profile, count, seed, override of the planned capture or None)
+SETS: dict[str, tuple[str, int, int, Override | None]] = {
+    "mixed": ("mixed", 120, 101, None),
+    "clean": ("clean", 30, 102, None),
+    "blur": ("phone", 12, 103, lambda r: {"blur": r.uniform(1.3, 3.0), "low_res": 0}),
+    "dark": ("phone", 12, 104, lambda r: {"gain": r.uniform(0.35, 0.6), "gamma": 1.0}),
+    "bright": ("phone", 12, 105, lambda r: {"gain": r.uniform(1.35, 1.7), "gamma": 1.0}),
+    "glare": ("phone", 12, 106, lambda r: {"glare": r.randint(1, 3)}),
+    "copy": ("phone", 12, 107, _copy),
+    "screen": ("phone", 12, 108, lambda r: {"screen": True}),
+    "screen_small": ("phone", 6, 109, lambda r: {"screen": True, "low_res": r.randint(200, 420)}),
+    "cropped": ("phone", 12, 110, lambda r: {"crop": r.uniform(0.04, 0.2)}),
+    "rotated": ("phone", 12, 111, _rotation),
+}
+
+
+# ---------------------------------------------------------------- rendering
+def render(seed: int, index: int, profile: str, override: Override | None) -> tuple[bytes, list[dict[str, Any]]]:
+    """One capture (JPEG bytes, effects); ``override`` replaces planned parameters for this capture only."""
+    id_rng, img_rng, nrng = _rngs(seed, index)
+    card = render_card(make_identity(id_rng), img_rng)
+    original = capture_mod._plan
+    if override is not None:
+
+        def planned(prof: str, rng: random.Random) -> dict[str, Any]:
+            return {**original(prof, rng), **override(rng)}
+
+        capture_mod._plan = planned
+    try:
+        cap = capture_mod.capture(card, profile, img_rng, nrng)
+    finally:
+        capture_mod._plan = original
+    ok, buf = cv2.imencode(".jpg", cap.image, [cv2.IMWRITE_JPEG_QUALITY, cap.jpeg_quality])
+    assert ok
+    return buf.tobytes(), cap.effects
+
+
+def build_set(cache: Path, name: str) -> dict[str, list[dict[str, Any]]]:
+    """Render set ``name`` into ``cache/name`` once; return {file: effects}."""
+    profile, count, seed, override = SETS[name]
+    folder = cache / name
+    index_path = folder / "effects.json"
+    if index_path.exists():
+        done: dict[str, list[dict[str, Any]]] = json.loads(index_path.read_text())
+        if len(done) == count:
+            return done
+    folder.mkdir(parents=True, exist_ok=True)
+    effects = {}
+    for i in range(count):
+        data, eff = render(seed, i, profile, override)
+        (folder / f"{name}{i:04d}.jpg").write_bytes(data)
+        effects[f"{name}{i:04d}.jpg"] = eff
+    index_path.write_text(json.dumps(effects))
+    return effects
+
+
+# ---------------------------------------------------------------- alignment as the reader ends with it
+_READER: Any = None
+
+
+def _init_worker() -> None:
+    global _READER
+    from ktp_ocr import reader as reader_mod
+
+    captured: dict[str, Any] = {}
+
+    def spy(image: np.ndarray, alignment: Alignment, is_ktp: bool, ktp_score: float) -> Any:
+        captured["alignment"] = alignment
+        return original(image, alignment, is_ktp, ktp_score)
+
+    original = reader_mod.assess_quality  # type: ignore[attr-defined]
+    reader_mod.assess_quality = spy  # type: ignore[attr-defined]
+    _READER = (reader_mod.KtpReader(), captured)
+
+
+def _align_one(path: str) -> tuple[str, dict[str, Any] | None]:
+    reader, captured = _READER
+    captured.clear()
+    result = reader.read(path)
+    alignment = captured.get("alignment")
+    if alignment is None:
+        return path, {"status": str(result.status.value)}
+    return path, {
+        "status": str(result.status.value),
+        "corners": np.asarray(alignment.card_corners, float).tolist(),
+        "card_found": bool(alignment.card_found),
+        "quarter_turns": int(alignment.quarter_turns),
+        "mirrored": bool(alignment.mirrored),
+    }
+
+
+def align_all(paths: list[Path], cache_file: Path, workers: int) -> dict[str, dict[str, Any]]:
+    """Alignment of every image as ``KtpReader.read`` ends with it (cached in ``cache_file``)."""
+    cached: dict[str, dict[str, Any]] = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    todo = [str(p) for p in paths if str(p) not in cached]
+    if todo:
+        print(f"reading {len(todo)} images with KtpReader ({workers} workers) ...", file=sys.stderr, flush=True)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+            for n, (path, info) in enumerate(pool.map(_align_one, todo, chunksize=2), 1):
+                cached[path] = info or {}
+                if n % 25 == 0:
+                    cache_file.write_text(json.dumps(cached))
+                    print(f"  {n}/{len(todo)}", file=sys.stderr, flush=True)
+        cache_file.write_text(json.dumps(cached))
+    return cached
+
+
+def rebuild(image: np.ndarray, info: dict[str, Any]) -> Alignment | None:
+    """The reader's final alignment from its corners (in reading order, so the warp is already upright)."""
+    if "corners" not in info:
+        return None
+    corners = np.asarray(info["corners"], np.float64)
+    warp = geo.card_warp_matrix(corners)
+    card = cv2.warpPerspective(image, warp, (geo.CARD_WIDTH, geo.CARD_HEIGHT), flags=cv2.INTER_AREA)
+    return Alignment(card, warp, info["card_found"], corners, info["quarter_turns"], info["mirrored"])
+
+
+# ---------------------------------------------------------------- ground truth
+def truth(effects: list[dict[str, Any]]) -> dict[str, bool | None]:
+    """Expected flags from the recorded effects (None = don't care), as defined in the module docstring."""
+    by: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in effects:
+        by[e["name"]].append(e)
+    geom = by["geometry"][0]
+    factor = by["downscale"][0]["factor"] if by["downscale"] else 1.0
+    ls_out = geom["card_long_side"] * factor
+    m = factor * min(1.0, 1000.0 / max(ls_out, 1.0))
+    sigma = by["defocus_blur"][0]["sigma"] * m if by["defocus_blur"] else 0.0
+    motion = by["motion_blur"][0]["length"] * m / math.sqrt(12) if by["motion_blur"] else 0.0
+    blur = math.hypot(sigma, motion)
+    light = by["lighting"][0] if by["lighting"] else {"gain": 1.0, "gamma": 1.0}
+    exposure = light["gain"] * 0.85 ** light["gamma"] / 0.85
+    copier = bool(by["photocopy"])
+    strong = [g for g in by["glare"] if g["strength"] >= 0.6 and g["radius_px"] >= 0.08 * geom["card_long_side"]]
+    tilt = abs(geom["tilt_deg"])
+    turned = bool(geom["quarter_turns"]) or bool(geom["mirrored"])
+    return {
+        "is_blurred": True if blur >= 1.2 else False if blur < 0.6 else None,
+        "is_dark": None if copier else True if exposure < 0.7 else False if exposure >= 0.8 else None,
+        "is_bright": None if copier else True if exposure > 1.25 else False if exposure <= 1.15 else None,
+        "is_flash": True if strong else False if not by["glare"] else None,
+        "is_copy": copier or bool(by["grayscale"]),
+        "is_taken_from_screen": bool(by["screen"]),
+        "is_cropped": geom["crop_out"] > 0,
+        "is_rotated": True if turned or tilt > 12 else False if tilt < 8 else None,
+    }
+
+
+# ---------------------------------------------------------------- scoring
+def fast_align(paths: list[Path]) -> dict[str, dict[str, Any]]:
+    """Alignment without OCR (outline, else the text detector's extent): orientation is NOT the reader's."""
+    from ktp_ocr.locate import align_card
+    from ktp_ocr.ocr import build_engine
+    from ktp_ocr.options import ReaderOptions
+
+    opts = ReaderOptions()
+    engine = build_engine(opts.engine)
+    out: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        image = np.asarray(cv2.imread(str(path), cv2.IMREAD_COLOR))
+        try:
+            a = align_card(image, opts, engine)
+        except Exception:  # no text at all: no quality either
+            continue
+        out[str(path)] = {"corners": np.asarray(a.card_corners, float).tolist(), "card_found": a.card_found}
+        out[str(path)].update(quarter_turns=0, mirrored=False)
+    return out
+
+
+def evaluate(cache: Path, workers: int, dump: bool, mode: str) -> None:
+    rows: list[tuple[str, dict[str, bool | None], dict[str, bool], dict[str, Any]]] = []
+    all_effects = {name: build_set(cache, name) for name in SETS}
+    paths = [cache / name / f for name, eff in all_effects.items() for f in eff]
+    cache_file = cache / "alignments.json"
+    if mode == "fast":
+        aligned = fast_align(paths)
+        print("FAST mode: alignment without the reader's OCR-based turn; is_rotated is not meaningful here")
+    elif mode == "cached":
+        aligned = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+        print("CACHED mode: only the images the reader has already read are scored")
+    else:
+        aligned = align_all(paths, cache_file, workers)
+    no_alignment = 0
+    for name, effects in all_effects.items():
+        for file, eff in effects.items():
+            path = cache / name / file
+            image = np.asarray(cv2.imread(str(path), cv2.IMREAD_COLOR))
+            if str(path) not in aligned:
+                continue
+            alignment = rebuild(image, aligned[str(path)])
+            if alignment is None:
+                no_alignment += 1
+                continue
+            raw = measure(image, alignment)
+            flags = {k: v >= FLAG_AT for k, v in scores_from(raw).items()}
+            rows.append((name, truth(eff), flags, raw))
+    print(f"synthetic images scored: {len(rows)} (+{no_alignment} the reader could not align: no quality)")
+    print(f"sets: {', '.join(f'{n} {len(e)}' for n, e in all_effects.items())}\n")
+    head = ("pos", "neg", "dc", "TP", "FP", "FN")
+    print(f"{'flag':22s} " + " ".join(f"{h:>4s}" for h in head) + f" {'prec':>6s} {'recall':>6s}")
+    for flag in FLAGS:
+        tp = sum(1 for _, t, f, _ in rows if t[flag] is True and f[flag])
+        fn = sum(1 for _, t, f, _ in rows if t[flag] is True and not f[flag])
+        fp = sum(1 for _, t, f, _ in rows if t[flag] is False and f[flag])
+        neg = sum(1 for _, t, _, _ in rows if t[flag] is False)
+        dc = sum(1 for _, t, _, _ in rows if t[flag] is None)
+        prec = tp / (tp + fp) if tp + fp else float("nan")
+        rec = tp / (tp + fn) if tp + fn else float("nan")
+        print(f"{flag:22s} {tp + fn:4d} {neg:4d} {dc:4d} {tp:4d} {fp:4d} {fn:4d} {prec:6.3f} {rec:6.3f}")
+    small = [(t, f) for n, t, f, _ in rows if n == "screen_small"]
+    if small:
+        hit = sum(1 for _, f in small if f["is_taken_from_screen"])
+        print(f"\nscreen captures downscaled after capture (grid destroyed): {hit}/{len(small)} flagged")
+    if dump:
+        _dump(rows)
+
+
+def _dump(rows: list[tuple[str, dict[str, bool | None], dict[str, bool], dict[str, Any]]]) -> None:
+    """Raw measurement quantiles per truth class, and the misses, for calibration."""
+    keys = {
+        "is_blurred": "blur_sigma",
+        "is_dark": "lum_p50",
+        "is_bright": "white_share",
+        "is_flash": "glare_share",
+        "is_copy": "chroma_p97",
+        "is_taken_from_screen": "screen_peak",
+        "is_cropped": "outside_share",
+        "is_rotated": "tilt_off",
+    }
+    for flag, key in keys.items():
+        for cls in (True, False):
+            vals = np.array([float(r[key]) for _, t, _, r in rows if t[flag] is cls])
+            if len(vals):
+                q = np.percentile(vals, [0, 5, 10, 50, 90, 95, 100])
+                print(f"{flag:22s} {cls!s:5s} {key:14s} " + " ".join(f"{v:8.3f}" for v in q))
+    for name, t, f, r in rows:
+        bad = [k for k in FLAGS if t[k] is not None and t[k] != f[k]]
+        if bad:
+            print(name, bad, {k: round(float(v), 3) for k, v in r.items()})
+
+
+# ---------------------------------------------------------------- real photos (sanity only)
+def real_rates(cache: Path, workers: int) -> None:
+    labels_path = REAL_DEV / "labels.json"
+    if not labels_path.exists():
+        print("real dev set not found; skipped")
+        return
+    labels = json.loads(labels_path.read_text())
+    paths = [REAL_DEV / "images" / name for name in labels]
+    aligned = align_all(paths, cache / "alignments_real.json", workers)
+    per_tag: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, entry in labels.items():
+        path = REAL_DEV / "images" / name
+        image = np.asarray(cv2.imread(str(path), cv2.IMREAD_COLOR))
+        alignment = rebuild(image, aligned.get(str(path), {}))
+        if alignment is None:
+            continue
+        flags = {k: v >= FLAG_AT for k, v in scores_from(measure(image, alignment)).items()}
+        for tag in [*entry.get("conditions", []), "ALL"]:
+            per_tag[tag]["n"] += 1
+            per_tag[tag].update(k for k, v in flags.items() if v)
+    short = [f.removeprefix("is_")[:7] for f in FLAGS]
+    print("\nreal dev photos (sanity only; not used for calibration): share of images flagged, by condition tag")
+    print(f"{'tag':22s} {'n':>3s} " + " ".join(f"{s:>7s}" for s in short))
+    for tag, c in sorted(per_tag.items(), key=lambda kv: -kv[1]["n"]):
+        print(f"{tag:22s} {c['n']:3d} " + " ".join(f"{c[f] / c['n']:7.2f}" for f in FLAGS))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/ktp-quality-bench"))
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--no-real", action="store_true")
+    ap.add_argument("--dump", action="store_true", help="print raw quantiles per class and every miss")
+    ap.add_argument("--mode", choices=["reader", "cached", "fast"], default="reader")
+    args = ap.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    evaluate(args.cache, args.workers, args.dump, args.mode)
+    if not args.no_real:
+        real_rates(args.cache, args.workers)
+
+
+if __name__ == "__main__":
+    main()

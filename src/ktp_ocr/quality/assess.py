@@ -1,0 +1,94 @@
+"""From raw measurements to GLAIR's quality flags and Nodeflux's three verdicts.
+
+Each check turns one raw measurement (see :mod:`.measure`) into a 0-1 score with a linear ramp between a value
+that is clearly fine (score 0) and one that is clearly a problem (score 1); the flag is raised when the score
+reaches :data:`FLAG_AT`. The ramps were calibrated on synthetic captures whose effects are recorded
+(``scripts/bench_quality.py``), never on real photos, so the middle of each ramp sits between the strongest
+effect counted as fine and the weakest counted as a problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..locate import Alignment
+from ..result import Quality
+from .measure import measure
+
+FLAG_AT = 0.5  # every check flags at score >= 0.5: the middle of its ramp
+
+
+@dataclass(frozen=True)
+class Ramp:
+    """Score 0 at ``ok``, 1 at ``bad`` (either order), linear between and clipped."""
+
+    ok: float
+    bad: float
+
+    def score(self, value: float) -> float:
+        return float(np.clip((value - self.ok) / (self.bad - self.ok), 0.0, 1.0))
+
+
+# Ramps in each measurement's own unit; the flag value (score 0.5) is the midpoint.
+RAMPS: dict[str, Ramp] = {
+    "blur": Ramp(1.1, 1.5),  # blur sigma, pixels at min(native, 1000 px) card scale
+    "dark": Ramp(130.0, 70.0),  # median card luminance
+    "bright": Ramp(0.02, 0.18),  # share of the card washed out to white
+    "flash": Ramp(0.0, 0.01),  # area share of the largest whitened blob on the card
+    "copy": Ramp(14.0, 6.0),  # 97th percentile of card chroma (Lab)
+    "screen": Ramp(2.6, 3.4),  # log10 pixel-grid peak / median spectral power, weaker axis
+    "cropped": Ramp(0.0, 0.004),  # share of the card outside the frame
+    "touch": Ramp(0.25, 0.45),  # share of the card outline lying on the image border
+    "rotated": Ramp(5.0, 15.0),  # degrees from upright
+}
+
+
+def scores_from(raw: dict[str, float | bool]) -> dict[str, float]:
+    """Score of each check (0 = fine, 1 = clearly a problem) from :func:`.measure.measure`'s values."""
+    cropped = max(RAMPS["cropped"].score(float(raw["outside_share"])), RAMPS["touch"].score(float(raw["border_touch"])))
+    rotated = 1.0 if raw["mirrored"] else RAMPS["rotated"].score(float(raw["tilt_off"]))
+    return {
+        "is_blurred": RAMPS["blur"].score(float(raw["blur_sigma"])),
+        "is_dark": RAMPS["dark"].score(float(raw["lum_p50"])),
+        "is_bright": RAMPS["bright"].score(float(raw["white_share"])),
+        "is_flash": RAMPS["flash"].score(float(raw["glare_share"])),
+        "is_copy": RAMPS["copy"].score(float(raw["chroma_p97"])),
+        "is_taken_from_screen": RAMPS["screen"].score(float(raw["screen_peak"])),
+        "is_cropped": cropped,
+        "is_rotated": rotated,
+    }
+
+
+def assess_quality(image: np.ndarray, alignment: Alignment, is_ktp: bool, ktp_score: float) -> Quality:
+    """Judge the input's quality. ``image`` is the decoded input (BGR); ``alignment`` the card as read.
+
+    ``is_ktp``/``ktp_score`` come from the reader (how many KTP labels it read) and are passed through.
+
+    * ``is_blurred``: blur sigma of the card's steepest text edges (local contrast / gradient), the card taken
+      at its native size up to 1000 px wide, so a small sharp card is not "blurred" by the warp's upsampling.
+    * ``is_dark``: median luminance of the card (the light-blue background dominates it) below 100.
+    * ``is_bright``: share of the card washed out to white (every channel >= 245) above 10 %.
+    * ``is_flash``: a whitened blob (min/max channel ratio half-way to white, at least as bright as the
+      background, or clipped white) of >= 0.5 % of the card outside the photo.
+    * ``is_copy``: no colour on the card: 97th-percentile chroma (light blue tint, red/blue photo backdrop) ~0.
+    * ``is_taken_from_screen``: a screen's pixel grid: the same sharp 2.6-6.5 px period in the row and column
+      profiles of a native-pixel crop of the card.
+    * ``is_cropped``: more than 0.2 % of the card's quadrilateral lies outside the image, or over 35 % of
+      its outline runs along the image border.
+    * ``is_rotated``: the card's reading direction is more than 10 degrees from upright (quarter and half turns
+      included) or the card was read mirrored.
+    """
+    raw = measure(image, alignment)
+    scores = {name: round(value, 3) for name, value in scores_from(raw).items()}
+    flags = {name: value >= FLAG_AT for name, value in scores.items()}
+    scores["is_ktp"] = round(float(np.clip(ktp_score, 0.0, 1.0)), 3)
+    return Quality(
+        **flags,
+        is_ktp=is_ktp,
+        scores=scores,
+        sharpness=not flags["is_blurred"],
+        brightness=not (flags["is_dark"] or flags["is_bright"]),
+        specularity=not flags["is_flash"],
+    )

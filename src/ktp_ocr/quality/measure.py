@@ -1,0 +1,245 @@
+"""Raw image-quality measurements, each in its own physical unit (pixels, grey levels, shares, ratios).
+
+Every measurement is taken where it means something: sharpness, light, glare and colour on the warped card
+(so a busy background does not vote), the pixel grid of a screen on the input's own pixels (a resize would
+destroy it), framing and turn on the card's corners. The card is shrunk first so that the whole assessment stays
+cheap (a few tens of milliseconds), and so that a large card is not judged on detail that reading never uses.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ..locate import Alignment
+
+FloatArr = NDArray[np.float32]
+
+BLUR_SIDE = 1000  # the sharpness of a card is judged at no more than its reading size (the warped width)
+SMALL_SIDE = 250  # light, glare and colour are smooth quantities: a small card is enough and averages noise
+MARGIN = 0.04  # share of the card trimmed on each side: its rounded corners and outline carry the background
+PHOTO_BOX = (0.69, 0.17, 0.96, 0.70)  # x0, y0, x1, y1 share of the upright card: the holder's photo
+SCREEN_CROP = 512  # side of the native-pixel crop searched for a screen's pixel grid
+SCREEN_BAND = (1 / 6.5, 1 / 2.6)  # cycles per pixel: sub-pixel grids of 2.6-6.5 pixels
+
+
+def card_long_side(alignment: Alignment) -> float:
+    """Length in input pixels of the card's long edges (mean of top and bottom)."""
+    c = np.asarray(alignment.card_corners, np.float64)
+    return float((np.linalg.norm(c[1] - c[0]) + np.linalg.norm(c[2] - c[3])) / 2)
+
+
+def _trim(a: np.ndarray) -> np.ndarray:
+    h, w = a.shape[:2]
+    my, mx = round(h * MARGIN), round(w * MARGIN)
+    return a[my : h - my, mx : w - mx]
+
+
+def _small_card(alignment: Alignment) -> np.ndarray:
+    card = alignment.image
+    h, w = card.shape[:2]
+    scale = SMALL_SIDE / w
+    small = cv2.resize(card, (SMALL_SIDE, max(8, round(h * scale))), interpolation=cv2.INTER_AREA)
+    return _trim(small)
+
+
+# ---------------------------------------------------------------- sharpness
+def blur_sigma(alignment: Alignment) -> float:
+    """Estimated blur (Gaussian sigma, pixels) of the card's strongest edges at min(native, 1000 px) scale.
+
+    For an edge of contrast H blurred by sigma, the steepest gradient is H / (sigma * sqrt(2 pi)): the ratio of
+    local contrast (max - min in a 9x9 window) to gradient magnitude, taken at the card's steepest high-contrast
+    edges (text strokes), is proportional to sigma whatever the print's contrast or the lighting. The card is
+    first brought back to its native size when the input showed it smaller than the warp's 1000 px (the warp
+    upsampled it, which would look like blur), so a sharp small card and a sharp large card measure the same.
+    """
+    card = alignment.image
+    h, w = card.shape[:2]
+    native = min(card_long_side(alignment), float(BLUR_SIDE))
+    if native < w * 0.95:
+        nw = max(int(native), 32)
+        card = cv2.resize(card, (nw, max(8, round(h * nw / w))), interpolation=cv2.INTER_AREA)
+    gray = _trim(cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)).astype(np.float32)
+    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
+    mag = cv2.magnitude(gx, gy) / 8.0  # Sobel weights sum to 8: back to grey levels per pixel
+    kernel = np.ones((9, 9), np.uint8)
+    contrast = cv2.dilate(gray, kernel) - cv2.erode(gray, kernel)
+    strong = contrast >= max(25.0, 0.5 * float(np.percentile(contrast, 99)))
+    if int(strong.sum()) < 20:
+        return 10.0  # no edge of any contrast on the card: as unreadable as a heavy blur
+    cut = float(np.percentile(mag[strong], 90))
+    top = strong & (mag >= cut)
+    ratio = contrast[top] / np.maximum(mag[top], 1e-3)
+    return float(np.median(ratio)) / math.sqrt(2 * math.pi)
+
+
+# ---------------------------------------------------------------- light
+def light_levels(small: np.ndarray) -> dict[str, float]:
+    """Luminance percentiles of the card and the share of it washed out to white (all channels >= 245)."""
+    lum = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    white = (small.min(axis=2) >= 245).mean()
+    p10, p50, p90 = np.percentile(lum, [10, 50, 90])
+    return {"lum_p10": float(p10), "lum_p50": float(p50), "lum_p90": float(p90), "white_share": float(white)}
+
+
+# ---------------------------------------------------------------- colour
+def chroma_levels(small: np.ndarray) -> dict[str, float]:
+    """Chroma (Lab a*b* distance from grey) of the card: median (tint) and 97th percentile (photo backdrop).
+
+    A KTP is light blue with a red or blue photo backdrop; a photocopy or a greyscale scan has none of it.
+    """
+    lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
+    chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
+    p50, p97 = np.percentile(chroma, [50, 97])
+    return {"chroma_p50": float(p50), "chroma_p97": float(p97)}
+
+
+# ---------------------------------------------------------------- glare
+def _outside_photo(small: np.ndarray) -> NDArray[np.bool_]:
+    h, w = small.shape[:2]
+    keep = np.ones((h, w), bool)
+    x0, y0, x1, y1 = PHOTO_BOX
+    # PHOTO_BOX is in shares of the untrimmed card; map it into the trimmed one
+    full_w, full_h = w / (1 - 2 * MARGIN), h / (1 - 2 * MARGIN)
+    off_x, off_y = full_w * MARGIN, full_h * MARGIN
+    keep[
+        max(0, round(y0 * full_h - off_y)) : round(y1 * full_h - off_y),
+        max(0, round(x0 * full_w - off_x)) : round(x1 * full_w - off_x),
+    ] = False
+    return keep
+
+
+def glare_share(small: np.ndarray) -> float:
+    """Area share of the card (photo excluded) of the largest whitened blob: a specular highlight.
+
+    Glare adds white light: it lifts the weakest channel towards the strongest (the card's light blue loses its
+    colour) while the pixel stays at least as bright as the card's background. Lighting, shadows and exposure
+    multiply all channels alike and keep that ratio, so they do not count. A pixel is "whitened" when its
+    min/max channel ratio has gone at least half-way from the card's median ratio to pure white, or when it is
+    clipped white (>= 250 in every channel) on a card whose background is well below that. The photo box is
+    left out (white clothes and headscarves are white by nature).
+    """
+    f = small.astype(np.float32)
+    mn, mx = f.min(axis=2), f.max(axis=2)
+    ratio = mn / np.maximum(mx, 1.0)
+    keep = _outside_photo(small)
+    bg_ratio = float(np.median(ratio[keep]))
+    bg_min = float(np.median(mn[keep]))
+    white = np.zeros(mn.shape, bool)
+    if 1.0 - bg_ratio >= 0.04:
+        white |= ((ratio - bg_ratio) / (1.0 - bg_ratio) >= 0.5) & (mn >= bg_min)
+    if bg_min <= 225:
+        white |= mn >= 250
+    white &= keep
+    mask = cv2.morphologyEx(white.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 1:
+        return 0.0
+    largest = int(stats[1:, cv2.CC_STAT_AREA].max())
+    return largest / float(keep.sum())
+
+
+# ---------------------------------------------------------------- screen
+def _band_peak(profile: np.ndarray) -> tuple[float, float]:
+    """Strongest isolated spectral peak of a 1-D profile in the screen band: (peak / median power, frequency).
+
+    JPEG's 8x8 blocks put peaks at multiples of 1/8 cycle per pixel; 1/8 and 3/8 are skipped, and 1/4 counts
+    only when it clearly beats them (a 4-pixel screen grid has no 1/8 component, JPEG blocking has).
+    """
+    n = len(profile)
+    p = profile - cv2.blur(profile.reshape(1, -1).astype(np.float32), (9, 1)).ravel()
+    spec = np.abs(np.fft.rfft(p * np.hanning(n))) ** 2
+    freqs = np.fft.rfftfreq(n)
+    band = (freqs >= SCREEN_BAND[0]) & (freqs <= SCREEN_BAND[1])
+    if int(band.sum()) < 8:
+        return 0.0, 0.0
+    floor = float(np.median(spec[band])) + 1e-9
+
+    def near(f: float) -> NDArray[np.bool_]:
+        hit: NDArray[np.bool_] = np.abs(freqs - f) <= 1.5 / n
+        return hit
+
+    allowed = band & ~near(1 / 8) & ~near(3 / 8)
+    jpeg = max(float(spec[near(1 / 8)].max(initial=0.0)), float(spec[near(3 / 8)].max(initial=0.0)))
+    if float(spec[near(1 / 4)].max(initial=0.0)) < 4.0 * jpeg:
+        allowed &= ~near(1 / 4)
+    if not allowed.any():
+        return 0.0, 0.0
+    idx = int(np.argmax(np.where(allowed, spec, 0.0)))
+    return float(spec[idx]) / floor, float(freqs[idx])
+
+
+def screen_peak(image: np.ndarray, alignment: Alignment) -> float:
+    """Strength of a screen's pixel grid: the same sharp period across columns and across rows.
+
+    A photographed screen shows its sub-pixel grid: columns repeat every few pixels (R, G, B stripes) and so do
+    rows (the gaps between pixel rows). Averaging a native-pixel crop of the card over rows (columns) cancels
+    the card's content and keeps that periodic profile; its spectrum then has one sharp peak in the 2.6-6.5 px
+    band. The measurement is log10 of the weaker of the two axes' peak-to-median power ratios (a printed card
+    reaches ~2.5, a screen grid 3.7 and more), less 1 unless both axes peak at the same period, as a pixel grid
+    does and printed patterns seldom do.
+    """
+    h, w = image.shape[:2]
+    c = np.asarray(alignment.card_corners, np.float64)
+    cx = float(np.clip(c[:, 0].mean(), 0, w - 1))
+    cy = float(np.clip(c[:, 1].mean(), 0, h - 1))
+    side_w, side_h = min(SCREEN_CROP, w), min(SCREEN_CROP, h)
+    x0 = int(np.clip(cx - side_w / 2, 0, w - side_w))
+    y0 = int(np.clip(cy - side_h / 2, 0, h - side_h))
+    crop = cv2.cvtColor(image[y0 : y0 + side_h, x0 : x0 + side_w], cv2.COLOR_BGR2GRAY).astype(np.float32)
+    px, fx = _band_peak(crop.mean(axis=0))
+    py, fy = _band_peak(crop.mean(axis=1))
+    peak = math.log10(1.0 + min(px, py))
+    if fx <= 0 or fy <= 0 or abs(fx - fy) > 0.04 * max(fx, fy) + 2.0 / SCREEN_CROP:
+        return peak - 1.0
+    return peak
+
+
+# ---------------------------------------------------------------- framing and turn
+def outside_share(image: np.ndarray, alignment: Alignment) -> float:
+    """Share of the card's quadrilateral that lies outside the image: the card runs off the frame."""
+    h, w = image.shape[:2]
+    quad = np.asarray(alignment.card_corners, np.float64)
+    area = abs(float(cv2.contourArea(quad.astype(np.float32))))
+    if area <= 1.0:
+        return 0.0
+    frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    inside, _ = cv2.intersectConvexConvex(quad.astype(np.float32), frame)
+    return float(max(0.0, 1.0 - inside / area))
+
+
+def border_touch(image: np.ndarray, alignment: Alignment) -> float:
+    """Share of the card's outline lying on the image border (within 0.5 % of the image side)."""
+    h, w = image.shape[:2]
+    quad = np.asarray(alignment.card_corners, np.float64)
+    tol_x, tol_y = 0.005 * w + 1, 0.005 * h + 1
+    pts = np.concatenate([np.linspace(quad[i], quad[(i + 1) % 4], 50) for i in range(4)])
+    on = (pts[:, 0] <= tol_x) | (pts[:, 0] >= w - tol_x) | (pts[:, 1] <= tol_y) | (pts[:, 1] >= h - tol_y)
+    return float(on.mean())
+
+
+def tilt_off(alignment: Alignment) -> float:
+    """Degrees (0-180) the card's reading direction is away from upright, quarter and half turns included."""
+    t = float(alignment.tilt) % 360.0
+    return min(t, 360.0 - t)
+
+
+def measure(image: np.ndarray, alignment: Alignment) -> dict[str, Any]:
+    """All raw measurements of one image, by name."""
+    small = _small_card(alignment)
+    out: dict[str, Any] = {"blur_sigma": blur_sigma(alignment)}
+    out.update(light_levels(small))
+    out.update(chroma_levels(small))
+    out["glare_share"] = glare_share(small)
+    out["screen_peak"] = screen_peak(image, alignment)
+    out["outside_share"] = outside_share(image, alignment)
+    out["border_touch"] = border_touch(image, alignment)
+    out["tilt_off"] = tilt_off(alignment)
+    out["mirrored"] = bool(alignment.mirrored)
+    out["card_found"] = bool(alignment.card_found)
+    return out

@@ -1,0 +1,150 @@
+"""Quality checks on a clean synthetic card and on copies of it with one known defect each.
+
+The alignment is built from the card's true corners (no OCR), so the tests are fast and exercise only the
+quality measurements; the reader's own alignment is exercised by ``scripts/bench_quality.py``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from ktp_ocr.locate import Alignment
+from ktp_ocr.locate import geometry as geo
+from ktp_ocr.quality import assess_quality
+from ktp_ocr.result import QUALITY_CHECKS, Quality
+from ktp_ocr.synth import effects as fx
+from ktp_ocr.synth import render_sample
+
+FLAGS = [name for name in QUALITY_CHECKS if name != "is_ktp"]
+
+
+def _align(image: np.ndarray, corners: np.ndarray, mirrored: bool = False) -> Alignment:
+    warp = geo.card_warp_matrix(corners)
+    card = cv2.warpPerspective(image, warp, (geo.CARD_WIDTH, geo.CARD_HEIGHT), flags=cv2.INTER_AREA)
+    return Alignment(card, warp, True, np.asarray(corners, np.float64), 0, mirrored)
+
+
+@pytest.fixture(scope="module")
+def clean() -> tuple[np.ndarray, np.ndarray]:
+    """A clean photo-like capture (card well inside the frame) and its true corners in reading order."""
+    for seed in range(40):
+        data, entry = render_sample(seed, "clean")
+        image = np.asarray(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR))
+        corners = np.asarray(entry["corners"], np.float64)
+        h, w = image.shape[:2]
+        margin = 0.05 * max(h, w)
+        if corners.min() > margin and (corners[:, 0] < w - margin).all() and (corners[:, 1] < h - margin).all():
+            return image, corners
+    raise AssertionError("no clean capture with a margin around the card")
+
+
+def _flags(q: Quality) -> set[str]:
+    return {name for name in FLAGS if getattr(q, name)}
+
+
+def _assess(image: np.ndarray, corners: np.ndarray, mirrored: bool = False) -> Quality:
+    return assess_quality(image, _align(image, corners, mirrored), True, 0.9)
+
+
+def test_clean_card_raises_no_flag(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    q = _assess(*clean)
+    assert _flags(q) == set(), q.scores
+    assert q.sharpness and q.brightness and q.specularity
+    assert q.is_ktp and q.scores["is_ktp"] == 0.9
+    assert set(q.scores) == set(QUALITY_CHECKS)
+    assert all(0.0 <= v <= 1.0 for v in q.scores.values())
+
+
+def test_is_ktp_is_passed_through(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    q = assess_quality(image, _align(image, corners), False, 0.1)
+    assert not q.is_ktp and q.scores["is_ktp"] == 0.1
+
+
+def test_heavy_blur(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    q = _assess(cv2.GaussianBlur(image, (0, 0), 3.0), corners)
+    assert "is_blurred" in _flags(q) and not q.sharpness
+
+
+def test_dark(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    q = _assess((image.astype(np.float32) * 0.4).astype(np.uint8), corners)
+    assert _flags(q) == {"is_dark"} and not q.brightness
+
+
+def test_bright(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    q = _assess(np.clip(image.astype(np.float32) * 1.7, 0, 255).astype(np.uint8), corners)
+    assert "is_bright" in _flags(q) and not q.brightness
+
+
+def test_glare(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    img = image.astype(np.float32)
+    centre = corners[0] + 0.35 * (corners[1] - corners[0]) + 0.5 * (corners[3] - corners[0])
+    radius = 0.15 * float(np.linalg.norm(corners[1] - corners[0]))
+    mask = np.zeros(image.shape[:2], np.float32)
+    cv2.ellipse(mask, (int(centre[0]), int(centre[1])), (int(radius), int(radius * 0.6)), 20, 0, 360, 1.0, -1)
+    mask = cv2.GaussianBlur(mask, (0, 0), radius / 4) * 0.95
+    img += (255.0 - img) * mask[..., None]
+    q = _assess(img.astype(np.uint8), corners)
+    assert "is_flash" in _flags(q) and not q.specularity
+
+
+def test_greyscale_copy(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    grey = cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    assert _flags(_assess(grey, corners)) == {"is_copy"}
+
+
+def test_screen(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    h, w = image.shape[:2]
+    shot = fx.screen(image.astype(np.float32), random.Random(4), h, w, [])
+    q = _assess(np.clip(shot, 0, 255).astype(np.uint8), corners)
+    assert "is_taken_from_screen" in _flags(q)
+
+
+def test_card_partly_outside(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    cut = int(corners[:, 0].min() + 0.15 * (corners[:, 0].max() - corners[:, 0].min()))
+    shifted = corners - np.array([cut, 0.0])
+    assert "is_cropped" in _flags(_assess(np.ascontiguousarray(image[:, cut:]), shifted))
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_quarter_turns(clean: tuple[np.ndarray, np.ndarray], turns: int) -> None:
+    image, corners = clean
+    h, w = image.shape[:2]
+    turned = np.ascontiguousarray(np.rot90(image, -turns))  # clockwise
+    points = corners.copy()
+    for _ in range(turns):  # (x, y) -> (h - 1 - y, x) for one clockwise turn
+        points = np.stack([h - 1 - points[:, 1], points[:, 0]], axis=1)
+        h, w = w, h
+    assert "is_rotated" in _flags(_assess(turned, points))
+
+
+def test_tilt_and_mirror(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -20, 0.8)
+    tilted = cv2.warpAffine(image, m, (w, h), borderValue=(90, 90, 90))
+    points = np.hstack([corners, np.ones((4, 1))]) @ m.T
+    assert "is_rotated" in _flags(_assess(tilted, points))
+    assert _assess(image, corners, mirrored=True).is_rotated
+
+
+def test_cheap(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    alignment = _align(image, corners)
+    assess_quality(image, alignment, True, 1.0)
+    start = time.perf_counter()
+    for _ in range(3):
+        assess_quality(image, alignment, True, 1.0)
+    assert (time.perf_counter() - start) / 3 < 0.15  # ~20-40 ms alone; generous for a loaded CI machine

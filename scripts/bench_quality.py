@@ -44,20 +44,12 @@ import numpy as np
 from ktp_ocr.locate import Alignment
 from ktp_ocr.locate import geometry as geo
 from ktp_ocr.quality import FLAG_AT, measure, scores_from
+from ktp_ocr.result import QUALITY_CHECKS
 from ktp_ocr.synth.card import render_card
 from ktp_ocr.synth.generate import _rngs
 from ktp_ocr.synth.identity import make_identity
 
-FLAGS = (
-    "is_blurred",
-    "is_dark",
-    "is_bright",
-    "is_flash",
-    "is_copy",
-    "is_taken_from_screen",
-    "is_cropped",
-    "is_rotated",
-)
+FLAGS = tuple(name for name in QUALITY_CHECKS if name != "is_ktp")
 REAL_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "ktp-real" / "dev"
 Override = Callable[[random.Random], dict[str, Any]]
 capture_mod: Any = importlib.import_module("ktp_ocr.synth.capture")  # the package re-exports a function by that name

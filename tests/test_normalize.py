@@ -30,6 +30,7 @@ def test_repair_digits_maps_look_alikes_and_counts_them() -> None:
         (": 32O123456789OOO1", "3201234567890001", True),
         ("3201 2345 6789 0001", "3201234567890001", True),
         ("32012345", "32012345", False),
+        ("|3201234567890001", "3201234567890001", True),
     ],
 )
 def test_nik(raw: str, value: str, valid: bool) -> None:

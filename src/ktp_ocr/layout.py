@@ -116,7 +116,7 @@ def assign_fields(lines: list[TextLine], width: int, height: int) -> dict[str, F
 
 def _assign(lines: list[TextLine], width: int, height: int) -> dict[str, FieldText]:
     lines = sorted(lines, key=lambda ln: (ln.cy, ln.x0))
-    labels = _align_labels([ln for ln in lines if ln.x0 < LABEL_COLUMN_END * width])
+    labels = align_labels([ln for ln in lines if ln.x0 < LABEL_COLUMN_END * width])
     used = {id(lab.line) for lab in labels.values()}
     rows = _row_positions(labels, height)
     fields: dict[str, FieldText] = {}
@@ -143,7 +143,7 @@ def _assign(lines: list[TextLine], width: int, height: int) -> dict[str, FieldTe
     return out
 
 
-def _align_labels(candidates: list[TextLine]) -> dict[str, _Label]:
+def align_labels(candidates: list[TextLine]) -> dict[str, _Label]:
     """Monotonic alignment of label keys (in printed order) to left-column lines (top to bottom)."""
     n, m = len(candidates), len(ROW_LABELS)
     scores = [[label_score(ln.text, key) for _, key in ROW_LABELS] for ln in candidates]

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from . import layout
@@ -131,7 +130,7 @@ def _ktp_evidence(labels: int, values: dict[str, Normalized]) -> float:
 
 def _label_count(lines: list[TextLine], width: int) -> int:
     left = sorted((ln for ln in lines if ln.x0 < layout.LABEL_COLUMN_END * width), key=lambda ln: ln.cy)
-    return len(layout._align_labels(left))
+    return len(layout.align_labels(left))
 
 
 @contextmanager
@@ -148,16 +147,14 @@ def _polygon(points: np.ndarray) -> list[list[int]]:
 
 
 def _region_polygon(boxes: list[np.ndarray], alignment: Alignment) -> list[list[int]] | None:
+    """One line keeps its own box; a wrapped value gets the upright rectangle around its lines."""
     if not boxes:
         return None
-    points = np.vstack(boxes).astype(np.float32)
-    x0, y0 = points.min(axis=0)
-    x1, y1 = points.max(axis=0)
-    rect = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) if len(boxes) > 1 else cv2.boxPoints(
-        cv2.minAreaRect(points))  # fmt: skip
     if len(boxes) == 1:
-        rect = np.asarray(boxes[0])
-    return _polygon(alignment.to_input(rect))
+        return _polygon(alignment.to_input(boxes[0]))
+    points = np.vstack(boxes)
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return _polygon(alignment.to_input(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])))
 
 
 def _build_fields(raw: dict[str, layout.FieldText], values: dict[str, Normalized], alignment: Alignment) -> KtpFields:

@@ -37,8 +37,8 @@ def snap(text: str, choices: tuple[str, ...], cutoff: float = 60.0) -> Normalize
 
 def normalize_nik(text: str) -> Normalized:
     digits, repairs = repair_digits(strip_colon(text))
-    if len(digits) > 16:
-        digits = digits[-16:] if digits.endswith(digits[-16:]) and len(digits) - 16 <= 2 else digits
+    if 16 < len(digits) <= 18:  # the label's colon or a bar read as 1 or 7 in front of the number
+        digits, repairs = digits[-16:], repairs + len(digits) - 16
     valid = len(digits) == 16
     warnings = [] if valid else [f"NIK has {len(digits)} digits, not 16"]
     return Normalized(digits or None, max(0.0, 1.0 - REPAIR_PENALTY * repairs), valid, warnings)

@@ -1,8 +1,8 @@
 """Reading the optional parts of a result (quality verdicts, face and signature crops) whatever their shape.
 
-``KtpResult`` does not have them yet; when it grows ``quality`` (the nine GLAIR ``is_*`` flags) and ``images``
-(``photo``/``sign`` as base64 JPEG or bytes) they are picked up here, and until then every contract gets the
-documented neutral default: no problem detected, ``is_ktp`` from whether a card or a NIK was found, no crops.
+The reader fills ``quality`` (the nine GLAIR ``is_*`` flags) unless asked not to, and ``images`` (``photo`` /
+``sign``, base64 JPEG) when asked; where one is absent a contract gets the documented neutral default: no
+problem detected, ``is_ktp`` from whether a card or a NIK was found, no crops.
 """
 
 from __future__ import annotations
@@ -13,19 +13,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errors import Status
-from ..result import KtpResult
+from ..result import QUALITY_CHECKS, KtpResult
 
-QUALITY_FLAGS: tuple[str, ...] = (
-    "is_blurred",
-    "is_bright",
-    "is_copy",
-    "is_cropped",
-    "is_dark",
-    "is_flash",
-    "is_ktp",
-    "is_rotated",
-    "is_taken_from_screen",
-)
+QUALITY_FLAGS: tuple[str, ...] = tuple(sorted(QUALITY_CHECKS))  # GLAIR lists them alphabetically
 IMAGE_KEYS: tuple[str, ...] = ("photo", "sign")
 
 

@@ -18,29 +18,10 @@ from functools import lru_cache
 
 from lokal import wilayah
 
+from ..result import FIELD_NAMES
 from . import names
 
-FIELDS: tuple[str, ...] = (
-    "provinsi",
-    "kabupaten_kota",
-    "nik",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "golongan_darah",
-    "alamat",
-    "rt_rw",
-    "kelurahan_desa",
-    "kecamatan",
-    "agama",
-    "status_perkawinan",
-    "pekerjaan",
-    "kewarganegaraan",
-    "berlaku_hingga",
-    "tempat_terbit",
-    "tanggal_terbit",
-)
+FIELDS: tuple[str, ...] = FIELD_NAMES  # the order of labels.json
 
 _PRINTABLE = re.compile(r"[A-Za-z0-9 .'/-]+")
 

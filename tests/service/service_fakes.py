@@ -25,7 +25,7 @@ from PIL import Image  # noqa: E402
 from ktp_ocr.decode import decode_image, read_source  # noqa: E402
 from ktp_ocr.errors import KtpOcrError, Status  # noqa: E402
 from ktp_ocr.options import ReaderOptions  # noqa: E402
-from ktp_ocr.result import FIELD_NAMES, CardInfo, FieldResult, KtpFields, KtpResult  # noqa: E402
+from ktp_ocr.result import FIELD_NAMES, CardInfo, FieldResult, KtpFields, KtpResult, Quality  # noqa: E402
 
 __all__ = ["SPECIMEN_VALUES", "FakeReader", "TestClient", "image_bytes", "specimen_result", "synthetic_card"]
 
@@ -65,7 +65,8 @@ def specimen_result() -> KtpResult:
             valid=name != "golongan_darah",
         )
     card = CardInfo(detected=True, polygon=[[5, 5], [395, 5], [395, 250], [5, 250]], tilt=0.0, mirrored=False)
-    return KtpResult(fields=KtpFields(**fields), card=card)
+    quality = Quality(is_flash=True, specularity=False, scores={"is_flash": 0.7, "is_blurred": 0.1, "is_ktp": 0.95})
+    return KtpResult(fields=KtpFields(**fields), card=card, quality=quality)
 
 
 class FakeReader:

@@ -51,3 +51,27 @@ def test_every_route_reads_the_nik(real_client: TestClient, sample: tuple[bytes,
     assert nodeflux["job"]["result"]["result"][0]["nik"] == nik
     kredibel = real_client.post("/v1/ocr/id/ktp", json={"image": encoded}).json()
     assert kredibel["data"]["result"]["identityId"] == nik
+
+
+def test_crops_and_quality_come_from_the_reader(real_client: TestClient, sample: tuple[bytes, str]) -> None:
+    data = sample[0]
+    v1 = real_client.post("/v1/ktp?images=true", files={"image": ("card.jpg", data)}).json()
+    assert base64.b64decode(v1["images"]["photo"])[:2] == b"\xff\xd8"  # a JPEG
+    assert v1["quality"]["is_ktp"] is True and 0 <= v1["quality"]["scores"]["is_blurred"] <= 1
+    glair = real_client.post("/ocr/v1/ktp/qualities", files={"image": ("card.jpg", data)}).json()
+    assert glair["images"]["photo"] and glair["images"]["sign"]
+    assert glair["qualities"]["is_ktp"] is True
+
+
+def test_strict_requirements_refuse_a_small_image(sample: tuple[bytes, str]) -> None:
+    import cv2
+    import numpy as np
+
+    reader_module = pytest.importorskip("ktp_ocr.reader")
+    small = cv2.resize(cv2.imdecode(np.frombuffer(sample[0], np.uint8), cv2.IMREAD_COLOR), (280, 280))
+    body = cv2.imencode(".jpg", small)[1].tobytes()
+    settings = ServiceSettings.model_validate({"requirements": "strict"})
+    with TestClient(create_app(reader=reader_module.KtpReader(), settings=settings)) as client:
+        answer = client.post("/v1/ktp", files={"image": ("small.jpg", body)})
+    assert answer.status_code == 422
+    assert answer.json()["status"] == "IMAGE_REQUIREMENT_FAILED"

@@ -37,4 +37,6 @@ class ReadRequest:
         updates: dict[str, Any] = {
             name: values[name] for name in READER_FIELDS if values[name] is not None and name in known
         }
-        return base.model_copy(update=updates) if updates else base
+        updates["with_images"] = self.images
+        updates["with_quality"] = self.qualities
+        return base.model_copy(update=updates)

@@ -7,6 +7,7 @@ and the tests build the same thing and nothing reads ``os.environ`` elsewhere.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,11 @@ class ServiceSettings(BaseSettings):
     )
     low_confidence: float = Field(default=70.0, ge=0, le=100, description="The web page highlights fields below this.")
     log_level: str = Field(default="info")
+    requirements: Literal["permissive", "strict"] = Field(
+        default="permissive",
+        description="strict: refuse files outside Nodeflux's input specification (100 KB-2 MB, 300x400 to "
+        "4000x3000 px) with IMAGE_REQUIREMENT_FAILED.",
+    )
 
     @property
     def max_body_bytes(self) -> int:
@@ -63,4 +69,11 @@ class ServiceSettings(BaseSettings):
 
     def reader_options(self) -> ReaderOptions:
         """The base options every request starts from; query parameters may change the read, never the limits."""
-        return ReaderOptions.model_validate({"max_file_bytes": self.max_file_bytes, "max_pixels": self.max_pixels})
+        return ReaderOptions.model_validate(
+            {
+                "max_file_bytes": self.max_file_bytes,
+                "max_pixels": self.max_pixels,
+                "requirements": self.requirements,
+                "with_images": True,  # GLAIR's routes answer with the crops; they cost a few ms
+            }
+        )

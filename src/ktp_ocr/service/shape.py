@@ -6,7 +6,6 @@ from typing import Any
 
 from ..result import FIELD_NAMES, KtpResult
 from .errors import envelope, http_status
-from .extras import card_images, quality_flags
 from .reqopts import ReadRequest
 
 
@@ -33,11 +32,8 @@ def v1_body(result: KtpResult, req: ReadRequest) -> dict[str, Any]:
         body["card"].pop("polygon", None)
     if req.validate_result is False:
         body.pop("nik_details", None)
-    body.pop("quality", None)
-    body.pop("images", None)
-    if req.qualities:
-        flags, assessed = quality_flags(result)
-        body["qualities"] = {**flags, "assessed": assessed}
-    if req.images:
-        body["images"] = card_images(result)
+    if not req.qualities:
+        body.pop("quality", None)
+    if not req.images:
+        body.pop("images", None)
     return body

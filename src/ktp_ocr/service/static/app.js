@@ -92,19 +92,14 @@ function fillFields(result) {
 function fillQualities(result) {
   const list = $("qualities");
   list.replaceChildren();
-  const q = result.qualities;
+  const q = result.quality;
   if (!q) return;
   for (const [key, text] of Object.entries(QUALITY_TEXT)) {
     const li = document.createElement("li");
     const bad = key === "is_ktp" ? !q[key] : q[key];
     li.className = bad ? "bad" : "good";
-    li.textContent = `${bad ? "✗" : "✓"} ${text}: ${q[key] ? "yes" : "no"}`;
-    list.append(li);
-  }
-  if (q.assessed === false) {
-    const li = document.createElement("li");
-    li.className = "muted";
-    li.textContent = "(not assessed by this reader: neutral defaults)";
+    const score = q.scores && key in q.scores ? ` (score ${q.scores[key].toFixed(2)})` : "";
+    li.textContent = `${bad ? "✗" : "✓"} ${text}: ${q[key] ? "yes" : "no"}${score}`;
     list.append(li);
   }
 }

@@ -21,6 +21,8 @@ from .card import find_card_quads
 
 DETECT_SIDE = 1280
 SECOND_CARD_SHARE = 0.35
+PRINT_CHECK_SIZE = (320, 202)
+MIN_PRINT_EDGES = 0.03  # share of edge pixels; a printed card face has 0.1 or more, a blank surface about 0.01
 TEXT_MARGIN = (0.06, 0.10)  # share of the text rectangle's width and height added on each side
 
 
@@ -52,6 +54,7 @@ def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine, out
     quads = find_card_quads(image) if options.card_detect and outline else []
     if not quads and outline and options.card_detect and not options.pass_card_detect:
         raise CardNotFoundError()
+    quads = [q for q in quads if looks_printed(image, q)] if len(quads) > 1 else quads
     if several_cards(quads) and not options.read_largest_card:
         raise MultipleDocumentsError(f"{len(quads)} cards were found in the image; send one card per image.")
     quad = quads[0] if quads else None
@@ -70,6 +73,17 @@ def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine, out
         mirrored=options.flip_image,
         other_cards=max(0, len(quads) - 1) if several_cards(quads) else 0,
     )
+
+
+def looks_printed(image: np.ndarray, quad: np.ndarray) -> bool:
+    """A document carries print: a blank card-shaped thing on the desk (paper, a folder) has almost no edges."""
+    corners = geo.order_corners(quad).astype(np.float32)
+    w, h = PRINT_CHECK_SIZE
+    target = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    flat = cv2.warpPerspective(gray, cv2.getPerspectiveTransform(corners, target), PRINT_CHECK_SIZE)
+    edges = cv2.Canny(flat, 50, 150)[10:-10, 10:-10]
+    return float((edges > 0).mean()) >= MIN_PRINT_EDGES
 
 
 def several_cards(quads: list[np.ndarray]) -> bool:

@@ -181,4 +181,4 @@ def _build_fields(raw: dict[str, layout.FieldText], values: dict[str, Normalized
     return fields
 
 
-__all__ = ["STATUS_CODES", "KtpReader"]
+__all__ = ["KtpReader"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 
 import cv2
 import numpy as np
@@ -94,18 +93,15 @@ def test_card_held_in_a_hand() -> None:
     assert corner_error(quad, entry["corners"]) < TOLERANCE
 
 
-def test_small_card_on_a_600_dpi_a4_page_is_found_fast() -> None:
+def test_small_card_on_a_600_dpi_a4_page_is_found() -> None:
+    """Its speed is measured by scripts/bench_locate.py, not asserted here."""
     page = np.full((7020, 5100, 3), 246, np.uint8)
     long = float(np.sqrt(0.03 * 5100 * 7020 * 85.6 / 54.0))
     truth = _quad(1800, 1750, long, -2.0)
     page = _place(page, _card(2), truth)
-    find_card_quad(page)  # warm-up
-    t0 = time.perf_counter()
     quads = find_card_quads(page)
-    elapsed = time.perf_counter() - t0
     assert len(quads) == 1
     assert corner_error(quads[0], truth) < TOLERANCE
-    assert elapsed < 0.5  # ~20-30 ms on the project's 2-core machine; loose for busy CI
 
 
 def test_two_cards_come_back_as_two_quads() -> None:
@@ -139,6 +135,33 @@ def test_white_scan_never_returns_the_photo_box() -> None:
     scene = _place(np.full((740, 1120, 3), 252, np.uint8), (faded, mask), truth)
     for quad in find_card_quads(scene):
         assert corner_error(quad, truth) < TOLERANCE
+
+
+def _copied(card: tuple[np.ndarray, np.ndarray], black: float, white: float) -> tuple[np.ndarray, np.ndarray]:
+    """A grey copy of the card: levels from ``black`` to ``white`` stretched to the full range (clipped)."""
+    gray = cv2.cvtColor(card[0], cv2.COLOR_BGR2GRAY).astype(np.float32)
+    copy = np.clip((gray - black) / (white - black) * 255.0, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(copy, cv2.COLOR_GRAY2BGR), card[1]
+
+
+def test_grey_copy_of_a_card_on_a_white_page_is_the_card_not_a_photo() -> None:
+    """A copier makes the card darker than the page, as a photo box is darker than the card; the blank page
+    around it tells them apart."""
+    image, mask = _copied(_card(7), 0, 330)
+    truth = _quad(600, 520, 420, 1.0)
+    page = np.full((1700, 1200, 3), 250, np.uint8)
+    quads = find_card_quads(_place(page, (image, mask), truth))
+    assert len(quads) == 1
+    assert corner_error(quads[0], truth) < TOLERANCE
+
+
+def test_card_whose_border_is_washed_out_is_predicted_from_its_photo_and_print() -> None:
+    """A high-contrast copy clips the card's face to the page's white: only its print and photo remain."""
+    truth = _quad(640, 560, 480, -1.5)
+    page = np.full((1700, 1200, 3), 255, np.uint8)
+    quads = find_card_quads(_place(page, _copied(_card(8), 60, 190), truth))
+    assert len(quads) == 1
+    assert corner_error(quads[0], truth) < TOLERANCE
 
 
 def test_scan_cropped_to_the_card_gives_no_sub_region() -> None:

@@ -17,11 +17,12 @@ import cv2
 import numpy as np
 
 from .card_candidates import MIN_AREA_SHARE, coarse_quads, working_copy
-from .card_edges import Gradients, refine_quad, side_support
+from .card_edges import Gradients, clockwise, refine_quad, side_support
+from .card_layout import card_from_print
 from .card_photo import cards_around_photo, looks_like_photo, recover_card
 
 ID1_ASPECT = 85.6 / 54.0
-ASPECT_RANGE = (1.28, 2.05)  # mean long side / mean short side, perspective included
+ASPECT_RANGE = (1.15, 2.05)  # mean long side / mean short side, perspective included
 MAX_AREA_SHARE = 0.985
 MIN_SIDE_SUPPORT, MIN_MEAN_SUPPORT = 0.45, 0.7
 REFINE_REACHES = (0.015, 0.008)  # share of the diagonal searched either side of a coarse side, per round
@@ -30,6 +31,8 @@ POLISH_SIDE = 700  # the card's long side, in pixels, at which its corners are r
 PHOTO_ASPECT = 1.45  # a card's photo box (with its caption) is squarer than the card
 SAME_CARD_IOU = 0.5
 INSIDE = 0.85  # share of a quad's area inside another for it to count as nested
+LAYOUT_SCORE = 0.5  # best score of a card predicted from its photo box: under any edge-confirmed card's
+PHOTO_REACHES = (0.15, 0.02)  # a photo box's coarse quad may take in the caption below it
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,22 @@ def _verified(small: np.ndarray, grads: Gradients, quads: list[np.ndarray]) -> l
         found = _confirm(small.shape[:2], grads, coarse, REFINE_REACHES)
         if found is not None and (looks_like_photo(gray, found.quad) or _photo_shaped(small, found.quad)):
             card = recover_card(found.quad, lambda guess: _confirm(small.shape[:2], grads, guess, RECOVER_REACHES))
-            found = None if card is None or looks_like_photo(gray, card.quad) else card
+            found = _from_layout(gray, grads, found.quad) if card is None or looks_like_photo(gray, card.quad) else card
         if found is not None:
             out.append(found)
     return out
+
+
+def _from_layout(gray: np.ndarray, grads: Gradients, photo: np.ndarray) -> _Found | None:
+    """The card predicted from its photo box (snapped to its strongest edges, not to the caption below it)
+    and its print, where its border does not show (``card_layout``); scored by what edge it does show, at
+    most LAYOUT_SCORE, below any edge-confirmed quad, so that one wins where both are found."""
+    exact = refine_quad(grads, photo, PHOTO_REACHES, outermost=False)
+    card = card_from_print(gray, photo if exact is None else exact)
+    if card is None or not _card_shaped(clockwise(card)):
+        return None
+    score = LAYOUT_SCORE * float(side_support(grads, card).mean())
+    return _Found(clockwise(card), float(cv2.contourArea(card.astype(np.float32))), score)
 
 
 def _photo_shaped(small: np.ndarray, quad: np.ndarray) -> bool:

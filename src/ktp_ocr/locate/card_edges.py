@@ -63,7 +63,7 @@ def _profiles(grads: Gradients, a: np.ndarray, b: np.ndarray, reach: float) -> t
     return pts, across
 
 
-def _clockwise(quad: np.ndarray) -> np.ndarray:
+def clockwise(quad: np.ndarray) -> np.ndarray:
     """The same four points, clockwise in image coordinates (y down), so each side's normal points outward."""
     q = np.asarray(quad, np.float64).reshape(4, 2)
     x, y = q[:, 0], q[:, 1]
@@ -78,7 +78,7 @@ def _reach(quad: np.ndarray, share: float, least: float) -> float:
 
 def side_support(grads: Gradients, quad: np.ndarray) -> np.ndarray:
     """Share of each side's samples (4 values) with an edge step close to the side; 0 along the image border."""
-    q = _clockwise(quad)
+    q = clockwise(quad)
     h, w = grads.shape
     reach = _reach(q, 0.006, 1.5)
     out = np.zeros(4)
@@ -89,34 +89,38 @@ def side_support(grads: Gradients, quad: np.ndarray) -> np.ndarray:
     return out
 
 
-def refine_quad(grads: Gradients, quad: np.ndarray, reaches: tuple[float, ...] = (0.015, 0.008)) -> np.ndarray | None:
-    """Corners from lines fitted to the strongest step across each side; None when a side has no edge.
+def refine_quad(
+    grads: Gradients, quad: np.ndarray, reaches: tuple[float, ...] = (0.015, 0.008), outermost: bool = True
+) -> np.ndarray | None:
+    """Corners from lines fitted to the step across each side; None when a side has no edge.
 
     ``reaches``: how far (share of the diagonal) each round looks either side of the current side.
+    ``outermost``: take the outermost strong step (a card's border, print inside it), else the strongest
+    (a photo box's border, with its caption printed just below it).
     """
-    q = _clockwise(quad)
+    q = clockwise(quad)
     for reach_share in reaches:
         lines = []
         for i in range(4):
-            line = _fit_side(grads, q[i], q[(i + 1) % 4], _reach(q, reach_share, 2.0))
+            line = _fit_side(grads, q[i], q[(i + 1) % 4], _reach(q, reach_share, 2.0), outermost)
             if line is None:
                 return None
             lines.append(line)
-        corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
+        corners = [intersect(lines[i - 1], lines[i]) for i in range(4)]
         if any(c is None for c in corners):
             return None
         q = np.array(corners, np.float64)
     return q
 
 
-def _fit_side(grads: Gradients, a: np.ndarray, b: np.ndarray, reach: float) -> np.ndarray | None:
+def _fit_side(grads: Gradients, a: np.ndarray, b: np.ndarray, reach: float, outermost: bool) -> np.ndarray | None:
     """Line (point, direction) through the sub-pixel peaks of the step across the side a->b."""
     pts, across = _profiles(grads, a, b, reach)
     d = b - a
     u = d / (float(np.hypot(*d)) or 1.0)
     n = np.array([u[1], -u[0]])
     offs = np.arange(-reach, reach + 0.25, 0.5)
-    peak = _outermost_peaks(across)
+    peak = _outermost_peaks(across) if outermost else np.asarray(across.argmax(axis=1), np.intp)
     rows = np.arange(len(peak))
     strength = across[rows, peak]
     ok = strength >= STEP_MIN * 0.8
@@ -147,7 +151,8 @@ def _outermost_peaks(across: np.ndarray) -> np.ndarray:
     return np.asarray(last, np.intp)
 
 
-def _intersect(l1: np.ndarray, l2: np.ndarray) -> np.ndarray | None:
+def intersect(l1: np.ndarray, l2: np.ndarray) -> np.ndarray | None:
+    """Where two (point, direction) lines cross; None when they are (nearly) parallel."""
     p, r = l1[:2], l1[2:]
     q, s = l2[:2], l2[2:]
     cross = r[0] * s[1] - r[1] * s[0]

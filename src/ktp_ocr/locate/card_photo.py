@@ -2,9 +2,11 @@
 
 The photo box is a sharp, straight-edged rectangle with an aspect near 1.4, so it passes every shape test a
 card passes; where the card's own border is faint (a pale card on white paper, a photocopy) it may be the only
-quad found. It differs in one robust way: it is much darker than what surrounds it (a red or blue backdrop
-inside a light card face), while a card is as bright as, or brighter than, its surroundings. And because it
-sits at a fixed place on the card, the card's outline can be predicted from it and then confirmed by its edges.
+quad found. It differs in two robust ways: it is much darker than what surrounds it (a red or blue backdrop
+inside a light card face), while a card on a desk is as bright as, or brighter than, its surroundings; and the
+card predicted around it is printed (text, caption, signature). A grey copy of a card on a white page is
+darker than the page too, but the "card" predicted around it is blank paper. And because the photo sits at a
+fixed place on the card, the card's outline can be predicted from it and then confirmed by its edges.
 """
 
 from __future__ import annotations
@@ -19,12 +21,19 @@ import numpy as np
 PHOTO_BOX = np.array([[0.711, 0.199], [0.941, 0.199], [0.941, 0.674], [0.711, 0.674]])
 CARD_UNIT = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
 DARKER_THAN_SURROUND = 0.7
+PRINTED_AROUND = 0.015  # share of dark-stroke pixels in the card predicted around a photo (blank page: ~0.002)
+STROKE = 12  # grey levels by which a stroke is darker than its 5x5 neighbourhood
 
 T = TypeVar("T")
 
 
 def looks_like_photo(gray: np.ndarray, quad: np.ndarray) -> bool:
-    """True when the quad's inside is much darker than a ring just outside it (a photo on a light card face)."""
+    """True when the (clockwise) quad's inside is much darker than a ring just outside it and some card
+    predicted around it is printed: a photo on a card's face, not a grey copy of a card on white paper."""
+    return _darker_than_ring(gray, quad) and _printed_around(gray, quad)
+
+
+def _darker_than_ring(gray: np.ndarray, quad: np.ndarray) -> bool:
     centre = quad.mean(axis=0)
     x, y, w, h = cv2.boundingRect((centre + (quad - centre) * 1.3).astype(np.float32))
     x0, y0 = max(x, 0), max(y, 0)
@@ -42,6 +51,35 @@ def looks_like_photo(gray: np.ndarray, quad: np.ndarray) -> bool:
         return False
     inside, around = float(np.median(crop[inner > 0])), float(np.median(crop[ring > 0]))
     return inside < DARKER_THAN_SURROUND * around
+
+
+def _printed_around(gray: np.ndarray, quad: np.ndarray) -> bool:
+    """Whether any card predicted around the quad shows dark strokes (text) outside the quad; True when no
+    card can be predicted, so that the darker-than-ring test alone decides as it always did."""
+    cards = cards_around_photo(quad)
+    return not cards or max(stroke_share(gray, card, grown(quad, 1.15)) for card in cards) >= PRINTED_AROUND
+
+
+def grown(quad: np.ndarray, factor: float) -> np.ndarray:
+    """The quad scaled about its centre."""
+    centre = quad.mean(axis=0)
+    return np.asarray(centre + (quad - centre) * factor, np.float64)
+
+
+def stroke_share(gray: np.ndarray, keep: np.ndarray, cut: np.ndarray) -> float:
+    """Share of dark-stroke pixels (print) inside the quad ``keep`` but outside the quad ``cut``."""
+    h, w = gray.shape[:2]
+    x, y, bw, bh = cv2.boundingRect(keep.astype(np.float32))
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + bw, w), min(y + bh, h)
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return 0.0
+    crop = gray[y0:y1, x0:x1]
+    strokes = cv2.morphologyEx(crop, cv2.MORPH_BLACKHAT, np.ones((5, 5), np.uint8)) > STROKE
+    region = np.zeros(crop.shape, np.uint8)
+    cv2.fillConvexPoly(region, np.round(keep - (x0, y0)).astype(np.int32), 255)
+    cv2.fillConvexPoly(region, np.round(cut - (x0, y0)).astype(np.int32), 0)
+    total = np.count_nonzero(region)
+    return float(np.count_nonzero(strokes & (region > 0))) / total if total else 0.0
 
 
 def cards_around_photo(photo: np.ndarray) -> list[np.ndarray]:

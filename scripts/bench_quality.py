@@ -8,13 +8,18 @@ threshold or a measurement costs seconds.
 
 Ground truth per flag (``None`` = "don't care", left out of precision and recall; counts are printed):
 
-* is_blurred: blur applied at the measurement scale (defocus sigma and motion length / sqrt(12), times the
-  final downscale and min(1, 1000 / card long side)) combined in quadrature: >= 1.2 px positive, < 0.6 negative.
-* is_dark / is_bright: exposure e = gain * 0.85 ** gamma / 0.85 (the card background's level change):
+* is_blurred: blur applied at the measurement scale (defocus sigma, motion length / sqrt(12) and a screen's
+  0.7 px softening, times the final downscale and min(1, 1000 / card long side)) combined in quadrature:
+  >= 1.2 px positive, < 0.6 negative.
+* is_dark / is_bright: exposure e = gain * 0.85 ** gamma / 0.85 (the card background's level change; a screen
+  capture also scales it by its sub-pixel grid's mean transmission and adds its black level):
   dark e < 0.7, bright e > 1.25; negative 0.8 <= e <= 1.15; photocopies (re-levelled by the copier) don't care.
-* is_flash: a glare of strength >= 0.6 and radius >= 0.08 of the card's long side positive; no glare negative.
+* is_flash: a glare of strength >= 0.6 and radius >= 0.08 of the card's long side positive; no glare negative;
+  photocopies and over-exposed cards (e > 1.25) don't care: the copier's re-levelling or the exposure whitens
+  the card's ground, and the glare vanishes into it.
 * is_copy: a photocopy or a greyscale scan.
-* is_taken_from_screen: the screen effect (the downscaled ones are also counted separately).
+* is_taken_from_screen: the screen effect, unless a downscale after capture shrank its pixel period below 2 px
+  (past the Nyquist limit the grid is resampled away: don't care; the downscaled set is also reported apart).
 * is_cropped: the card placed partly out of the frame (crop_out > 0).
 * is_rotated: a quarter/half turn, a mirror, or |tilt| > 12 degrees positive; |tilt| < 8 negative.
 
@@ -52,6 +57,7 @@ from ktp_ocr.synth.identity import make_identity
 FLAGS = tuple(name for name in QUALITY_CHECKS if name != "is_ktp")
 REAL_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "ktp-real" / "dev"
 Override = Callable[[random.Random], dict[str, Any]]
+Row = tuple[str, dict[str, bool | None], dict[str, bool], dict[str, Any]]  # set, truth, flags, raw measurements
 capture_mod: Any = importlib.import_module("ktp_ocr.synth.capture")  # the package re-exports a function by that name
 
 
@@ -70,20 +76,28 @@ def _copy(rng: random.Random) -> dict[str, Any]:
     return {"gray": True}
 
 
+def _plain(rng: random.Random) -> dict[str, Any]:
+    """A phone capture with none of the flagged effects: the negatives every targeted set is weighed against."""
+    return {"blur": 0.0, "motion": 0, "glare": 0, "gain": rng.uniform(0.85, 1.1), "gamma": 1.0}
+
+
+TARGETED = 40  # captures per targeted set
 # name -> (profile, count, seed, override of the planned capture or None)
 SETS: dict[str, tuple[str, int, int, Override | None]] = {
     "mixed": ("mixed", 120, 101, None),
     "clean": ("clean", 30, 102, None),
-    "blur": ("phone", 12, 103, lambda r: {"blur": r.uniform(1.3, 3.0), "low_res": 0}),
-    "dark": ("phone", 12, 104, lambda r: {"gain": r.uniform(0.35, 0.6), "gamma": 1.0}),
-    "bright": ("phone", 12, 105, lambda r: {"gain": r.uniform(1.35, 1.7), "gamma": 1.0}),
-    "glare": ("phone", 12, 106, lambda r: {"glare": r.randint(1, 3)}),
-    "copy": ("phone", 12, 107, _copy),
-    "screen": ("phone", 12, 108, lambda r: {"screen": True}),
-    "screen_small": ("phone", 6, 109, lambda r: {"screen": True, "low_res": r.randint(200, 420)}),
-    "cropped": ("phone", 12, 110, lambda r: {"crop": r.uniform(0.04, 0.2)}),
-    "rotated": ("phone", 12, 111, _rotation),
+    "plain": ("phone", TARGETED, 112, _plain),
+    "blur": ("phone", TARGETED, 103, lambda r: {"blur": r.uniform(1.3, 3.0), "low_res": 0}),
+    "dark": ("phone", TARGETED, 104, lambda r: {"gain": r.uniform(0.35, 0.6), "gamma": 1.0}),
+    "bright": ("phone", TARGETED, 105, lambda r: {"gain": r.uniform(1.35, 1.7), "gamma": 1.0}),
+    "glare": ("phone", TARGETED, 106, lambda r: {"glare": r.randint(1, 3)}),
+    "copy": ("phone", TARGETED, 107, _copy),
+    "screen": ("phone", TARGETED, 108, lambda r: {"screen": True}),
+    "screen_small": ("phone", 12, 109, lambda r: {"screen": True, "low_res": r.randint(200, 420)}),
+    "cropped": ("phone", TARGETED, 110, lambda r: {"crop": r.uniform(0.04, 0.2)}),
+    "rotated": ("phone", TARGETED, 111, _rotation),
 }
+NATURAL = ("mixed",)  # reported apart: effects stacked at random, as the synthetic benchmark draws them
 
 
 # ---------------------------------------------------------------- rendering
@@ -188,6 +202,18 @@ def rebuild(image: np.ndarray, info: dict[str, Any]) -> Alignment | None:
 
 
 # ---------------------------------------------------------------- ground truth
+SCREEN_BLUR = 0.7  # Gaussian sigma of synth.effects.screen (the monitor's optics and pixel spread)
+SCREEN_BLACK = 20.0  # grey level synth.effects.screen adds (a monitor's black is not black); a card ground is ~217
+
+
+def _screen_truth(screens: list[dict[str, Any]], factor: float) -> bool | None:
+    """A screen capture is positive while its pixel grid can still exist in the image: a period shrunk below 2 px
+    by a later downscale is past the Nyquist limit, resampled away (don't care)."""
+    if not screens:
+        return False
+    return True if screens[0]["pixel_period"] * factor >= 2.0 else None
+
+
 def truth(effects: list[dict[str, Any]]) -> dict[str, bool | None]:
     """Expected flags from the recorded effects (None = don't care), as defined in the module docstring."""
     by: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -199,9 +225,13 @@ def truth(effects: list[dict[str, Any]]) -> dict[str, bool | None]:
     m = factor * min(1.0, 1000.0 / max(ls_out, 1.0))
     sigma = by["defocus_blur"][0]["sigma"] * m if by["defocus_blur"] else 0.0
     motion = by["motion_blur"][0]["length"] * m / math.sqrt(12) if by["motion_blur"] else 0.0
-    blur = math.hypot(sigma, motion)
+    screen = SCREEN_BLUR * m if by["screen"] else 0.0  # the screen effect softens the whole frame
+    blur = math.hypot(sigma, motion, screen)
     light = by["lighting"][0] if by["lighting"] else {"gain": 1.0, "gamma": 1.0}
     exposure = light["gain"] * 0.85 ** light["gamma"] / 0.85
+    if by["screen"]:  # a monitor shows the card dimmer: its sub-pixel grid's mean transmission, plus its black level
+        period = by["screen"][0]["pixel_period"]
+        exposure = exposure * (0.65 + 0.35 / period) * (1 - 0.25 / period) + SCREEN_BLACK / 217.0
     copier = bool(by["photocopy"])
     strong = [g for g in by["glare"] if g["strength"] >= 0.6 and g["radius_px"] >= 0.08 * geom["card_long_side"]]
     tilt = abs(geom["tilt_deg"])
@@ -210,9 +240,9 @@ def truth(effects: list[dict[str, Any]]) -> dict[str, bool | None]:
         "is_blurred": True if blur >= 1.2 else False if blur < 0.6 else None,
         "is_dark": None if copier else True if exposure < 0.7 else False if exposure >= 0.8 else None,
         "is_bright": None if copier else True if exposure > 1.25 else False if exposure <= 1.15 else None,
-        "is_flash": True if strong else False if not by["glare"] else None,
+        "is_flash": False if not by["glare"] else True if strong and not (copier or exposure > 1.25) else None,
         "is_copy": copier or bool(by["grayscale"]),
-        "is_taken_from_screen": bool(by["screen"]),
+        "is_taken_from_screen": _screen_truth(by["screen"], factor),
         "is_cropped": geom["crop_out"] > 0,
         "is_rotated": True if turned or tilt > 12 else False if tilt < 8 else None,
     }
@@ -240,7 +270,7 @@ def fast_align(paths: list[Path]) -> dict[str, dict[str, Any]]:
 
 
 def evaluate(cache: Path, workers: int, dump: bool, mode: str) -> None:
-    rows: list[tuple[str, dict[str, bool | None], dict[str, bool], dict[str, Any]]] = []
+    rows: list[Row] = []
     all_effects = {name: build_set(cache, name) for name in SETS}
     paths = [cache / name / f for name, eff in all_effects.items() for f in eff]
     cache_file = cache / "alignments.json"
@@ -268,6 +298,22 @@ def evaluate(cache: Path, workers: int, dump: bool, mode: str) -> None:
             rows.append((name, truth(eff), flags, raw))
     print(f"synthetic images scored: {len(rows)} (+{no_alignment} the reader could not align: no quality)")
     print(f"sets: {', '.join(f'{n} {len(e)}' for n, e in all_effects.items())}\n")
+    targeted = [r for r in rows if r[0] not in NATURAL]
+    print(f"TARGETED sets (one effect forced on phone captures, 'plain' ones without): {len(targeted)}")
+    _table(targeted)
+    natural = [r for r in rows if r[0] in NATURAL]
+    print(f"\nMIXED profile (clean/phone/hard captures, effects stacked at random): {len(natural)}")
+    _table(natural)
+    small = [(t, f) for n, t, f, _ in rows if n == "screen_small"]
+    if small:
+        hit = sum(1 for _, f in small if f["is_taken_from_screen"])
+        print(f"\nscreen captures downscaled after capture (grid destroyed): {hit}/{len(small)} flagged")
+    if dump:
+        _dump(rows)
+
+
+def _table(rows: list[Row]) -> None:
+    """Precision and recall of each flag over ``rows`` (don't-care images left out)."""
     head = ("pos", "neg", "dc", "TP", "FP", "FN")
     print(f"{'flag':22s} " + " ".join(f"{h:>4s}" for h in head) + f" {'prec':>6s} {'recall':>6s}")
     for flag in FLAGS:
@@ -279,19 +325,13 @@ def evaluate(cache: Path, workers: int, dump: bool, mode: str) -> None:
         prec = tp / (tp + fp) if tp + fp else float("nan")
         rec = tp / (tp + fn) if tp + fn else float("nan")
         print(f"{flag:22s} {tp + fn:4d} {neg:4d} {dc:4d} {tp:4d} {fp:4d} {fn:4d} {prec:6.3f} {rec:6.3f}")
-    small = [(t, f) for n, t, f, _ in rows if n == "screen_small"]
-    if small:
-        hit = sum(1 for _, f in small if f["is_taken_from_screen"])
-        print(f"\nscreen captures downscaled after capture (grid destroyed): {hit}/{len(small)} flagged")
-    if dump:
-        _dump(rows)
 
 
-def _dump(rows: list[tuple[str, dict[str, bool | None], dict[str, bool], dict[str, Any]]]) -> None:
+def _dump(rows: list[Row]) -> None:
     """Raw measurement quantiles per truth class, and the misses, for calibration."""
     keys = {
         "is_blurred": "blur_sigma",
-        "is_dark": "lum_p50",
+        "is_dark": "lum_ground",
         "is_bright": "white_share",
         "is_flash": "glare_share",
         "is_copy": "chroma_p97",

@@ -7,7 +7,6 @@ quality measurements; the reader's own alignment is exercised by ``scripts/bench
 from __future__ import annotations
 
 import random
-import time
 
 import cv2
 import numpy as np
@@ -84,6 +83,13 @@ def test_bright(clean: tuple[np.ndarray, np.ndarray]) -> None:
     assert "is_bright" in _flags(q) and not q.brightness
 
 
+def test_washed_out_card_is_bright_not_a_copy_nor_glare(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """Over-exposure bleaches the light-blue ground to white; the photo backdrop keeps some colour."""
+    image, corners = clean
+    flags = _flags(_assess(np.clip(image.astype(np.float32) * 2.2, 0, 255).astype(np.uint8), corners))
+    assert "is_bright" in flags and not flags & {"is_copy", "is_flash"}, flags
+
+
 def test_glare(clean: tuple[np.ndarray, np.ndarray]) -> None:
     image, corners = clean
     img = image.astype(np.float32)
@@ -109,6 +115,7 @@ def test_screen(clean: tuple[np.ndarray, np.ndarray]) -> None:
     shot = fx.screen(image.astype(np.float32), random.Random(4), h, w, [])
     q = _assess(np.clip(shot, 0, 255).astype(np.uint8), corners)
     assert "is_taken_from_screen" in _flags(q)
+    assert "is_blurred" not in _flags(q), q.scores  # the sub-pixel grid is not a lens blur
 
 
 def test_card_partly_outside(clean: tuple[np.ndarray, np.ndarray]) -> None:
@@ -138,13 +145,3 @@ def test_tilt_and_mirror(clean: tuple[np.ndarray, np.ndarray]) -> None:
     points = np.hstack([corners, np.ones((4, 1))]) @ m.T
     assert "is_rotated" in _flags(_assess(tilted, points))
     assert _assess(image, corners, mirrored=True).is_rotated
-
-
-def test_cheap(clean: tuple[np.ndarray, np.ndarray]) -> None:
-    image, corners = clean
-    alignment = _align(image, corners)
-    assess_quality(image, alignment, True, 1.0)
-    start = time.perf_counter()
-    for _ in range(3):
-        assess_quality(image, alignment, True, 1.0)
-    assert (time.perf_counter() - start) / 3 < 0.15  # ~20-40 ms alone; generous for a loaded CI machine

@@ -29,6 +29,7 @@ from .validate import cross_check, nik_details
 log = logging.getLogger(__name__)
 
 GOOD_LABEL_COUNT = 7  # labels found on an upright card read well; fewer means try another orientation
+MIN_TURN_GAIN = 2  # labels a turned or mirrored reading must add: on an unreadable card one label is noise
 KTP_EVIDENCE = 0.4  # below: not taken for a KTP (synthetic non-KTP documents score <= 0.34)
 VALUE_FIELDS_EXPECTED = 12
 
@@ -111,7 +112,7 @@ class KtpReader:
                 candidate = reorient(alignment, half_turn, mirror)
                 lines = self.engine.recognize(candidate.image)
                 count = _label_count(lines, candidate.image.shape[1])
-                if count > best_count:
+                if count >= best_count + MIN_TURN_GAIN:
                     best, best_count = (candidate, lines), count
                 if best_count >= GOOD_LABEL_COUNT:
                     break

@@ -18,6 +18,7 @@ from ..result import Quality
 from .measure import measure
 
 FLAG_AT = 0.5  # every check flags at score >= 0.5: the middle of its ramp
+WASHED_OUT = 245.0  # card ground level at which the card itself is white: no glare spot can stand out of it
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,9 @@ class Ramp:
 
 # Ramps in each measurement's own unit; the flag value (score 0.5) is the midpoint.
 RAMPS: dict[str, Ramp] = {
-    "blur": Ramp(1.1, 1.5),  # blur sigma, pixels at min(native, 1000 px) card scale
-    "dark": Ramp(130.0, 70.0),  # median card luminance
-    "bright": Ramp(0.02, 0.18),  # share of the card washed out to white
+    "blur": Ramp(1.3, 1.7),  # blur sigma, pixels at min(native, 1000 px) card scale, 0.8 pre-smoothing included
+    "dark": Ramp(180.0, 135.0),  # ground level of the card: mean luminance of its brighter half
+    "bright": Ramp(0.02, 0.10),  # share of the card washed out to white
     "flash": Ramp(0.0, 0.01),  # area share of the largest whitened blob on the card
     "copy": Ramp(14.0, 6.0),  # 97th percentile of card chroma (Lab)
     "screen": Ramp(2.6, 3.4),  # log10 pixel-grid peak / median spectral power, weaker axis
@@ -51,9 +52,9 @@ def scores_from(raw: dict[str, float | bool]) -> dict[str, float]:
     rotated = 1.0 if raw["mirrored"] else RAMPS["rotated"].score(float(raw["tilt_off"]))
     return {
         "is_blurred": RAMPS["blur"].score(float(raw["blur_sigma"])),
-        "is_dark": RAMPS["dark"].score(float(raw["lum_p50"])),
+        "is_dark": RAMPS["dark"].score(float(raw["lum_ground"])),
         "is_bright": RAMPS["bright"].score(float(raw["white_share"])),
-        "is_flash": RAMPS["flash"].score(float(raw["glare_share"])),
+        "is_flash": 0.0 if raw["lum_ground"] >= WASHED_OUT else RAMPS["flash"].score(float(raw["glare_share"])),
         "is_copy": RAMPS["copy"].score(float(raw["chroma_p97"])),
         "is_taken_from_screen": RAMPS["screen"].score(float(raw["screen_peak"])),
         "is_cropped": cropped,
@@ -68,12 +69,14 @@ def assess_quality(image: np.ndarray, alignment: Alignment, is_ktp: bool, ktp_sc
 
     * ``is_blurred``: blur sigma of the card's steepest text edges (local contrast / gradient), the card taken
       at its native size up to 1000 px wide, so a small sharp card is not "blurred" by the warp's upsampling.
-    * ``is_dark``: median luminance of the card (the light-blue background dominates it) below 100.
+    * ``is_dark``: the card's ground level (mean luminance of its brighter half: the light-blue ground, not the
+      print) below 157 of 255; a card under normal light sits at 190-240.
     * ``is_bright``: share of the card washed out to white (every channel >= 245) above 10 %.
     * ``is_flash``: a whitened blob (min/max channel ratio half-way to white, at least as bright as the
-      background, or clipped white) of >= 0.5 % of the card outside the photo.
+      background, or clipped white) of >= 0.5 % of the card outside the photo; not on a card whose ground is
+      itself washed out (ground level >= 245), where over-exposure (``is_bright``) and glare look the same.
     * ``is_copy``: no colour on the card: 97th-percentile chroma (light blue tint, red/blue photo backdrop) ~0.
-    * ``is_taken_from_screen``: a screen's pixel grid: the same sharp 2.6-6.5 px period in the row and column
+    * ``is_taken_from_screen``: a screen's pixel grid: the same sharp 2.2-6.5 px period in the row and column
       profiles of a native-pixel crop of the card.
     * ``is_cropped``: more than 0.2 % of the card's quadrilateral lies outside the image, or over 35 % of
       its outline runs along the image border.

@@ -19,12 +19,15 @@ from ..locate import Alignment
 
 FloatArr = NDArray[np.float32]
 
+PRE_SMOOTH = 0.8  # Gaussian sigma applied before the blur estimate (see blur_sigma)
 BLUR_SIDE = 1000  # the sharpness of a card is judged at no more than its reading size (the warped width)
 SMALL_SIDE = 250  # light, glare and colour are smooth quantities: a small card is enough and averages noise
 MARGIN = 0.04  # share of the card trimmed on each side: its rounded corners and outline carry the background
 PHOTO_BOX = (0.69, 0.17, 0.96, 0.70)  # x0, y0, x1, y1 share of the upright card: the holder's photo
+CLIPPED = 250  # a pixel with every channel at or above this is clipped white: its colour is lost
+MIN_UNCLIPPED = 0.02  # share of unclipped pixels needed to judge colour on them alone
 SCREEN_CROP = 512  # side of the native-pixel crop searched for a screen's pixel grid
-SCREEN_BAND = (1 / 6.5, 1 / 2.6)  # cycles per pixel: sub-pixel grids of 2.6-6.5 pixels
+SCREEN_BAND = (1 / 6.5, 1 / 2.2)  # cycles per pixel: sub-pixel grids of 2.2-6.5 pixels
 
 
 def card_long_side(alignment: Alignment) -> float:
@@ -56,6 +59,8 @@ def blur_sigma(alignment: Alignment) -> float:
     edges (text strokes), is proportional to sigma whatever the print's contrast or the lighting. The card is
     first brought back to its native size when the input showed it smaller than the warp's 1000 px (the warp
     upsampled it, which would look like blur), so a sharp small card and a sharp large card measure the same.
+    A light pre-smoothing (sigma 0.8, added to every card alike) damps what is not optics: a screen's sub-pixel
+    grid, sensor noise and JPEG ringing steepen gradients and inflate contrast in ways a lens blur does not.
     """
     card = alignment.image
     h, w = card.shape[:2]
@@ -64,6 +69,7 @@ def blur_sigma(alignment: Alignment) -> float:
         nw = max(int(native), 32)
         card = cv2.resize(card, (nw, max(8, round(h * nw / w))), interpolation=cv2.INTER_AREA)
     gray = _trim(cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)).astype(np.float32)
+    gray = np.asarray(cv2.GaussianBlur(gray, (0, 0), PRE_SMOOTH), np.float32)
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
     mag = cv2.magnitude(gx, gy) / 8.0  # Sobel weights sum to 8: back to grey levels per pixel
@@ -80,21 +86,37 @@ def blur_sigma(alignment: Alignment) -> float:
 
 # ---------------------------------------------------------------- light
 def light_levels(small: np.ndarray) -> dict[str, float]:
-    """Luminance percentiles of the card and the share of it washed out to white (all channels >= 245)."""
+    """Luminance of the card: percentiles, its ground level, and the share washed out to white (all >= 245).
+
+    The ground level is the mean of the brighter half of the card (its light-blue ground, not the print): a mean,
+    not a percentile, so that a screen's moire, which swings the brightness both ways, does not lift it.
+    """
     lum = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
     white = (small.min(axis=2) >= 245).mean()
     p10, p50, p90 = np.percentile(lum, [10, 50, 90])
-    return {"lum_p10": float(p10), "lum_p50": float(p50), "lum_p90": float(p90), "white_share": float(white)}
+    ground = float(lum[lum >= p50].mean())
+    return {
+        "lum_p10": float(p10),
+        "lum_p50": float(p50),
+        "lum_p90": float(p90),
+        "lum_ground": ground,
+        "white_share": float(white),
+    }
 
 
 # ---------------------------------------------------------------- colour
 def chroma_levels(small: np.ndarray) -> dict[str, float]:
     """Chroma (Lab a*b* distance from grey) of the card: median (tint) and 97th percentile (photo backdrop).
 
-    A KTP is light blue with a red or blue photo backdrop; a photocopy or a greyscale scan has none of it.
+    A KTP is light blue with a red or blue photo backdrop; a photocopy or a greyscale scan has none of it. Pixels
+    clipped white in every channel are left out: over-exposure bleaches the light blue to white, which is a bright card,
+    not a copy (the backdrop keeps some colour).
     """
     lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
     chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
+    unclipped = small.min(axis=2) < CLIPPED
+    if unclipped.mean() >= MIN_UNCLIPPED:
+        chroma = chroma[unclipped]
     p50, p97 = np.percentile(chroma, [50, 97])
     return {"chroma_p50": float(p50), "chroma_p97": float(p97)}
 
@@ -179,7 +201,7 @@ def screen_peak(image: np.ndarray, alignment: Alignment) -> float:
 
     A photographed screen shows its sub-pixel grid: columns repeat every few pixels (R, G, B stripes) and so do
     rows (the gaps between pixel rows). Averaging a native-pixel crop of the card over rows (columns) cancels
-    the card's content and keeps that periodic profile; its spectrum then has one sharp peak in the 2.6-6.5 px
+    the card's content and keeps that periodic profile; its spectrum then has one sharp peak in the 2.2-6.5 px
     band. The measurement is log10 of the weaker of the two axes' peak-to-median power ratios (a printed card
     reaches ~2.5, a screen grid 3.7 and more), less 1 unless both axes peak at the same period, as a pixel grid
     does and printed patterns seldom do.

@@ -8,6 +8,11 @@ is made from.
 
     python scripts/contact_sheet.py                       # /tmp/synthetic-vs-real.png
     python scripts/contact_sheet.py --synthetic-only docs/synthetic-cards.png
+    python scripts/contact_sheet.py /tmp/aligned.png --aligned ../shared/ktp-real/dev/images
+
+``--aligned DIR`` reads every image of DIR with the reader and tiles the card as the reader straightened it
+(warped upright from the corners it reports), captioned with how it was found (``outline`` or ``text``, the
+text's extent) and the tilt: the visual check that every readable card is found and aligned.
 """
 
 from __future__ import annotations
@@ -77,6 +82,28 @@ def real_tiles(count: int, start: int) -> list[Image8]:
     return tiles
 
 
+def aligned_tiles(folder: Path) -> list[Image8]:
+    """Each image of ``folder`` as the reader straightened it."""
+    from ktp_ocr.locate import geometry as geo
+    from ktp_ocr.reader import KtpReader
+
+    reader = KtpReader()
+    tiles = []
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png")):
+        img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if img is None:
+            continue
+        result = reader.read(path)
+        if not result.card.polygon:
+            tiles.append(_tile(img, f"{path.name}: {result.status.value}"))
+            continue
+        warp = geo.card_warp_matrix(np.asarray(result.card.polygon, np.float64))
+        card = cv2.warpPerspective(img, warp, (geo.CARD_WIDTH, geo.CARD_HEIGHT), flags=cv2.INTER_AREA)
+        how = "outline" if result.card.detected else "text"
+        tiles.append(_tile(card, f"{path.name}: {how}, tilt {result.card.tilt:.0f}, {result.status.value}"))
+    return tiles
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", nargs="?", type=Path, default=Path("/tmp/synthetic-vs-real.png"))
@@ -85,8 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", default="mixed", choices=["clean", "phone", "hard", "mixed"])
     ap.add_argument("--count", type=int, default=12)
     ap.add_argument("--real-start", type=int, default=0, help="offset into the sorted real images")
+    ap.add_argument("--aligned", type=Path, help="tile the cards of this folder as the reader aligned them")
     args = ap.parse_args(argv)
     out: Path = args.out.resolve()
+    if args.aligned is not None:
+        if out.is_relative_to(REPO):
+            print(f"refusing to write a sheet of read images inside the repository ({out})", file=sys.stderr)
+            return 2
+        cv2.imwrite(str(out), _grid(aligned_tiles(args.aligned), 6, f"as aligned by the reader: {args.aligned}"))
+        print(f"wrote {out}")
+        return 0
     title = f"synthetic ({args.profile}, seed {args.seed})"
     syn = _grid(synthetic_tiles(args.count, args.seed, args.profile), 3, title)
     if args.synthetic_only:

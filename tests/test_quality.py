@@ -125,6 +125,25 @@ def test_card_partly_outside(clean: tuple[np.ndarray, np.ndarray]) -> None:
     assert "is_cropped" in _flags(_assess(np.ascontiguousarray(image[:, cut:]), shifted))
 
 
+def test_card_cut_by_the_frame_with_its_outline_inside(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """The outline of a cut card ends just inside the border, where no card edge shows."""
+    image, corners = clean
+    cut = int(corners[:, 0].min() + 0.15 * (corners[:, 0].max() - corners[:, 0].min()))
+    outline = corners - np.array([cut, 0.0])
+    left = np.argsort(outline[:, 0])[:2]
+    outline[left, 0] = 2.0
+    assert "is_cropped" in _flags(_assess(np.ascontiguousarray(image[:, cut:]), outline))
+
+
+def test_card_close_to_the_border_is_not_cropped(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """A tight scan: the card's edge shows a few pixels inside the frame on every side."""
+    image, corners = clean
+    lo = np.floor(corners.min(axis=0)).astype(int) - 6
+    hi = np.ceil(corners.max(axis=0)).astype(int) + 6
+    tight = np.ascontiguousarray(image[lo[1] : hi[1], lo[0] : hi[0]])
+    assert "is_cropped" not in _flags(_assess(tight, corners - lo))
+
+
 @pytest.mark.parametrize("turns", [1, 2, 3])
 def test_quarter_turns(clean: tuple[np.ndarray, np.ndarray], turns: int) -> None:
     image, corners = clean

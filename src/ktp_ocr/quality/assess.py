@@ -42,13 +42,18 @@ RAMPS: dict[str, Ramp] = {
     "screen": Ramp(2.6, 3.4),  # log10 pixel-grid peak / median spectral power, weaker axis
     "cropped": Ramp(0.0, 0.004),  # share of the card outside the frame
     "touch": Ramp(0.25, 0.45),  # share of the card outline lying on the image border
+    "open": Ramp(0.65, 0.35),  # edge support of a card side laid along the image border
     "rotated": Ramp(5.0, 15.0),  # degrees from upright
 }
 
 
 def scores_from(raw: dict[str, float | bool]) -> dict[str, float]:
     """Score of each check (0 = fine, 1 = clearly a problem) from :func:`.measure.measure`'s values."""
-    cropped = max(RAMPS["cropped"].score(float(raw["outside_share"])), RAMPS["touch"].score(float(raw["border_touch"])))
+    cropped = max(
+        RAMPS["cropped"].score(float(raw["outside_share"])),
+        RAMPS["touch"].score(float(raw["border_touch"])),
+        RAMPS["open"].score(float(raw["open_side"])),
+    )
     rotated = 1.0 if raw["mirrored"] else RAMPS["rotated"].score(float(raw["tilt_off"]))
     return {
         "is_blurred": RAMPS["blur"].score(float(raw["blur_sigma"])),
@@ -79,7 +84,8 @@ def assess_quality(image: np.ndarray, alignment: Alignment, is_ktp: bool, ktp_sc
     * ``is_taken_from_screen``: a screen's pixel grid: the same sharp 2.2-6.5 px period in the row and column
       profiles of a native-pixel crop of the card.
     * ``is_cropped``: more than 0.2 % of the card's quadrilateral lies outside the image, or over 35 % of
-      its outline runs along the image border.
+      its outline runs along the image border, or a side laid along the border (within 1.5 %) shows an edge on less
+      than half its length while the card's other sides show theirs (the card goes on beyond the frame).
     * ``is_rotated``: the card's reading direction is more than 10 degrees from upright (quarter and half turns
       included) or the card was read mirrored.
     """

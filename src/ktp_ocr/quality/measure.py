@@ -16,6 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..locate import Alignment
+from ..locate.card_candidates import working_copy
+from ..locate.card_edges import Gradients, clockwise, side_support
 
 FloatArr = NDArray[np.float32]
 
@@ -26,6 +28,8 @@ MARGIN = 0.04  # share of the card trimmed on each side: its rounded corners and
 PHOTO_BOX = (0.69, 0.17, 0.96, 0.70)  # x0, y0, x1, y1 share of the upright card: the holder's photo
 CLIPPED = 250  # a pixel with every channel at or above this is clipped white: its colour is lost
 MIN_UNCLIPPED = 0.02  # share of unclipped pixels needed to judge colour on them alone
+ALONG_BORDER = 0.015  # share of the image side within which a card side lies along the border
+SHOWN_SIDES = 0.6  # mean edge support of a card's other sides for a side along the border to be judged
 SCREEN_CROP = 512  # side of the native-pixel crop searched for a screen's pixel grid
 SCREEN_BAND = (1 / 6.5, 1 / 2.2)  # cycles per pixel: sub-pixel grids of 2.2-6.5 pixels
 
@@ -245,6 +249,38 @@ def border_touch(image: np.ndarray, alignment: Alignment) -> float:
     return float(on.mean())
 
 
+def open_side(image: np.ndarray, alignment: Alignment) -> float:
+    """Edge support (0-1) of the weakest card side lying along the image border, where the other sides show.
+
+    A card cut by the frame still gets an outline, its cut side laid along the border, just inside it; unlike a
+    card that merely sits close to the border (a tight scan), that side shows no card edge, because the card
+    goes on beyond it. Judged only when the card's other sides do show an edge (else the whole outline is
+    faint, as on a photocopy, and says nothing). 1.0 when no side lies along the border.
+    """
+    h, w = image.shape[:2]
+    corners = np.asarray(alignment.card_corners, np.float64)
+    near = [i for i in range(4) if _along_border(corners[i], corners[(i + 1) % 4], w, h)]
+    if not near:
+        return 1.0
+    small, scale = working_copy(image)
+    quad = clockwise(corners * scale)
+    support = side_support(Gradients.of(small), quad)
+    on_border = [i for i in range(4) if _along_border(quad[i] / scale, quad[(i + 1) % 4] / scale, w, h)]
+    others = [float(support[i]) for i in range(4) if i not in on_border]
+    if not on_border or not others or float(np.mean(others)) < SHOWN_SIDES:
+        return 1.0
+    return float(min(support[i] for i in on_border))
+
+
+def _along_border(a: np.ndarray, b: np.ndarray, w: int, h: int) -> bool:
+    """Both ends of the side a-b within ALONG_BORDER of the same image edge."""
+    for axis, size in ((0, w), (1, h)):
+        for edge in (0.0, float(size)):
+            if max(abs(a[axis] - edge), abs(b[axis] - edge)) <= ALONG_BORDER * size:
+                return True
+    return False
+
+
 def tilt_off(alignment: Alignment) -> float:
     """Degrees (0-180) the card's reading direction is away from upright, quarter and half turns included."""
     t = float(alignment.tilt) % 360.0
@@ -261,6 +297,7 @@ def measure(image: np.ndarray, alignment: Alignment) -> dict[str, Any]:
     out["screen_peak"] = screen_peak(image, alignment)
     out["outside_share"] = outside_share(image, alignment)
     out["border_touch"] = border_touch(image, alignment)
+    out["open_side"] = open_side(image, alignment)
     out["tilt_off"] = tilt_off(alignment)
     out["mirrored"] = bool(alignment.mirrored)
     out["card_found"] = bool(alignment.card_found)

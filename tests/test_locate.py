@@ -164,6 +164,35 @@ def test_card_whose_border_is_washed_out_is_predicted_from_its_photo_and_print()
     assert corner_error(quads[0], truth) < TOLERANCE
 
 
+def _speckled(page: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """A copier's toner dust: small dark specks all over the page."""
+    rng = np.random.default_rng(seed)
+    h, w = page.shape[:2]
+    spots = np.stack([rng.integers(0, w, count), rng.integers(0, h, count), rng.integers(1, 4, count)], axis=1)
+    for x, y, r in spots:
+        cv2.circle(page, (int(x), int(y)), int(r), (90, 90, 90), -1)
+    return page
+
+
+def test_washed_out_copy_of_a_small_card_on_a_speckled_page_is_predicted_from_its_photo() -> None:
+    """On a page-sized copy the photo box is too small for the card cues and the border is gone: the photo box
+    proposed from darkness, the toner specks around the card ignored, and the caption under the photo (not
+    above it) picks the card's placement over the one flipped top to bottom."""
+    long = float(np.sqrt(0.05 * 2480 * 3508 * 85.6 / 54.0))
+    truth = _quad(900, 1100, long, 0.0)
+    page = _place(np.full((3508, 2480, 3), 255, np.uint8), _copied(_card(3), 60, 190), truth)
+    quads = find_card_quads(_speckled(page, 4000, 9))
+    assert len(quads) == 1
+    assert corner_error(quads[0], truth) < TOLERANCE
+
+
+def test_lone_dark_box_on_a_page_is_no_card() -> None:
+    """A photo-shaped dark box with nothing printed around it: no card is predicted from it."""
+    page = np.full((1700, 1200, 3), 250, np.uint8)
+    cv2.rectangle(page, (500, 600), (600, 730), (60, 60, 60), -1)
+    assert find_card_quads(_speckled(page, 600, 4)) == []
+
+
 def test_scan_cropped_to_the_card_gives_no_sub_region() -> None:
     image, _ = _card(6)
     quad = find_card_quad(image)

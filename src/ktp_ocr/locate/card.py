@@ -3,7 +3,9 @@
 Cheap cues (colour, edges, brightness) propose coarse quads on a small copy of the image
 (``card_candidates``); each is then snapped to the card's straight sides and kept only if those sides really
 show an edge all along (``card_edges``), if its shape is a card's under perspective, and if it is not merely a
-part of another card (the portrait photo box) nor a page that holds cards. What is kept comes back largest
+part of another card (the portrait photo box) nor a page that holds cards. Where the border is gone (a
+copy, a washed-out scan) the card is predicted from its photo box, proposed by the card cues or, when too
+small for them, by a dark mask (``card_dark_box``), and from its print. What is kept comes back largest
 first; a scan cropped to the card has no edge inside the frame and returns nothing, which lets the caller fall
 back to the text's extent.
 """
@@ -17,9 +19,10 @@ import cv2
 import numpy as np
 
 from .card_candidates import MIN_AREA_SHARE, coarse_quads, working_copy
+from .card_dark_box import dark_boxes
 from .card_edges import Gradients, clockwise, refine_quad, side_support
 from .card_layout import card_from_print
-from .card_photo import cards_around_photo, looks_like_photo, recover_card
+from .card_photo import cards_around_photo, darker_than_ring, looks_like_photo, recover_card
 
 ID1_ASPECT = 85.6 / 54.0
 ASPECT_RANGE = (1.15, 2.05)  # mean long side / mean short side, perspective included
@@ -92,18 +95,40 @@ def _verified(small: np.ndarray, grads: Gradients, quads: list[np.ndarray]) -> l
     for coarse in quads:
         found = _confirm(small.shape[:2], grads, coarse, REFINE_REACHES)
         if found is not None and (looks_like_photo(gray, found.quad) or _photo_shaped(small, found.quad)):
-            card = recover_card(found.quad, lambda guess: _confirm(small.shape[:2], grads, guess, RECOVER_REACHES))
+            card = recover_card(
+                found.quad, lambda guess: _confirm(small.shape[:2], grads, guess, RECOVER_REACHES), lambda f: f.quad
+            )
             found = _from_layout(gray, grads, found.quad) if card is None or looks_like_photo(gray, card.quad) else card
         if found is not None:
             out.append(found)
+    return out + _from_dark_boxes(gray, grads, out)
+
+
+def _from_dark_boxes(gray: np.ndarray, grads: Gradients, found: list[_Found]) -> list[_Found]:
+    """Cards predicted from photo boxes that only a dark mask proposes (``card_dark_box``): too small for the
+    card cues on a page-sized copy, or the only sharp shape on a copy whose border is gone; boxes inside a
+    card already found are left alone. A photo-like box has print around it: ``card_from_print`` asks that of
+    the placement it returns, so only the cheap darker-than-surround half of ``looks_like_photo`` runs here."""
+    out: list[_Found] = []
+    for box in dark_boxes(gray):
+        if any(_overlap(box, f.quad) >= INSIDE * cv2.contourArea(box.astype(np.float32)) for f in found + out):
+            continue
+        if darker_than_ring(gray, box):
+            card = _from_layout(gray, grads, box, snapped=True)
+            if card is not None:
+                out.append(card)
     return out
 
 
-def _from_layout(gray: np.ndarray, grads: Gradients, photo: np.ndarray) -> _Found | None:
+def _from_layout(gray: np.ndarray, grads: Gradients, photo: np.ndarray, snapped: bool = False) -> _Found | None:
     """The card predicted from its photo box (snapped to its strongest edges, not to the caption below it)
     and its print, where its border does not show (``card_layout``); scored by what edge it does show, at
-    most LAYOUT_SCORE, below any edge-confirmed quad, so that one wins where both are found."""
+    most LAYOUT_SCORE, below any edge-confirmed quad, so that one wins where both are found. ``snapped``:
+    predict only from a box that snaps to edges (a box thresholded from a blurred copy is a few pixels off,
+    which the card's far corners multiply by four)."""
     exact = refine_quad(grads, photo, PHOTO_REACHES, outermost=False)
+    if exact is None and snapped:
+        return None
     card = card_from_print(gray, photo if exact is None else exact)
     if card is None or not _card_shaped(clockwise(card)):
         return None

@@ -3,7 +3,9 @@
 A photocopy or a washed-out scan of a card on a white page can lose the card's border altogether (face and
 page both clipped to white), while the photo box stays a sharp, dark rectangle. The photo sits at a fixed
 place on an e-KTP, so the card is one of a few placements around it (``cards_around_photo``); the right one
-is the placement that holds the card's print (labels, values, signature) and has blank paper all around it.
+is the placement that holds the card's print (labels, values, signature) and has blank paper all around it,
+and which has the photo's caption (place and date of issue) under the photo rather than above it: a
+placement flipped top to bottom holds nearly the same print, being only a few millimetres off.
 The photo box must be a true rectangle (a flat scan, not a phone photo under perspective): a similarity fitted
 to a small box drifts far off at the card's far corners once the box is even slightly keystoned. That and
 the blank surround keep the prediction to its case: a photo inside a busy scene, on a larger document or
@@ -12,14 +14,18 @@ on a scan cropped to the card is left to the edge-confirmed paths.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
-from .card_photo import PRINTED_AROUND, cards_around_photo, grown, stroke_share
+from .card_photo import CARD_UNIT, PRINTED_AROUND, cards_around_photo, grown, stroke_share
 
 INSIDE_MARGIN = 0.02  # of the card diagonal: the predicted card must lie this far inside the frame
-SURROUND = 1.15  # the blank ring checked around a predicted card reaches this scale of it
+SURROUND = (1.04, 1.15)  # the blank ring checked around a predicted card: past its border line, to here
+SPECK = 8  # pixels: strokes this small in the ring are a page's toner specks, not print
 BLANK_SHARE = 0.25  # the ring's print, as a share of the card's: a page's specks, not more print
 SQUARE = 0.03  # largest |cos| of a photo box's corner angle, and relative difference of its opposite sides
+CAPTION = (0.711, 0.70, 0.941, 0.84)  # card units (x0, y0, x1, y1): the caption printed under the photo
+ABOVE_PHOTO = (0.711, 0.03, 0.941, 0.17)  # card units: blank paper above the photo, beside the header
 
 
 def card_from_print(gray: np.ndarray, photo: np.ndarray) -> np.ndarray | None:
@@ -28,17 +34,28 @@ def card_from_print(gray: np.ndarray, photo: np.ndarray) -> np.ndarray | None:
     if not _rectangle(photo):
         return None
     h, w = gray.shape[:2]
-    best, best_share = None, PRINTED_AROUND
+    best, best_score = None, -1.0
     for card in cards_around_photo(photo):
         if not _inside_frame(card, w, h):
             continue
         share = stroke_share(gray, card, grown(photo, 1.15))
-        if share <= best_share:
+        if share <= PRINTED_AROUND:
             continue
-        if stroke_share(gray, grown(card, SURROUND), card) >= BLANK_SHARE * share:
+        if stroke_share(gray, grown(card, SURROUND[1]), grown(card, SURROUND[0]), SPECK) >= BLANK_SHARE * share:
             continue
-        best, best_share = card, share
+        caption = _zone_share(gray, card, CAPTION) - _zone_share(gray, card, ABOVE_PHOTO)
+        if caption > 0 and share + caption > best_score:
+            best, best_score = card, share + caption
     return best
+
+
+def _zone_share(gray: np.ndarray, card: np.ndarray, zone: tuple[float, float, float, float]) -> float:
+    """Share of print (specks left out) in a rectangle given in card units on the card placed at ``card``."""
+    x0, y0, x1, y1 = zone
+    hom = cv2.getPerspectiveTransform(CARD_UNIT.astype(np.float32), card.astype(np.float32))
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32).reshape(-1, 1, 2)
+    quad = cv2.perspectiveTransform(corners, hom).reshape(4, 2).astype(np.float64)
+    return stroke_share(gray, quad, np.zeros((4, 2)), SPECK)
 
 
 def _inside_frame(quad: np.ndarray, w: int, h: int) -> bool:

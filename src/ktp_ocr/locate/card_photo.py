@@ -23,6 +23,7 @@ CARD_UNIT = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
 DARKER_THAN_SURROUND = 0.7
 PRINTED_AROUND = 0.015  # share of dark-stroke pixels in the card predicted around a photo (blank page: ~0.002)
 STROKE = 12  # grey levels by which a stroke is darker than its 5x5 neighbourhood
+PHOTO_FIT = 0.04  # card units: how far the photo box may lie from its printed place on a recovered card
 
 T = TypeVar("T")
 
@@ -30,10 +31,11 @@ T = TypeVar("T")
 def looks_like_photo(gray: np.ndarray, quad: np.ndarray) -> bool:
     """True when the (clockwise) quad's inside is much darker than a ring just outside it and some card
     predicted around it is printed: a photo on a card's face, not a grey copy of a card on white paper."""
-    return _darker_than_ring(gray, quad) and _printed_around(gray, quad)
+    return darker_than_ring(gray, quad) and _printed_around(gray, quad)
 
 
-def _darker_than_ring(gray: np.ndarray, quad: np.ndarray) -> bool:
+def darker_than_ring(gray: np.ndarray, quad: np.ndarray) -> bool:
+    """True when the quad's inside is much darker than a ring just outside it (the cheap half of the test)."""
     centre = quad.mean(axis=0)
     x, y, w, h = cv2.boundingRect((centre + (quad - centre) * 1.3).astype(np.float32))
     x0, y0 = max(x, 0), max(y, 0)
@@ -66,8 +68,9 @@ def grown(quad: np.ndarray, factor: float) -> np.ndarray:
     return np.asarray(centre + (quad - centre) * factor, np.float64)
 
 
-def stroke_share(gray: np.ndarray, keep: np.ndarray, cut: np.ndarray) -> float:
-    """Share of dark-stroke pixels (print) inside the quad ``keep`` but outside the quad ``cut``."""
+def stroke_share(gray: np.ndarray, keep: np.ndarray, cut: np.ndarray, speck: int = 0) -> float:
+    """Share of dark-stroke pixels (print) inside the quad ``keep`` but outside the quad ``cut``; strokes of
+    at most ``speck`` pixels (a copier's toner dust, not print) are left out."""
     h, w = gray.shape[:2]
     x, y, bw, bh = cv2.boundingRect(keep.astype(np.float32))
     x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + bw, w), min(y + bh, h)
@@ -75,11 +78,21 @@ def stroke_share(gray: np.ndarray, keep: np.ndarray, cut: np.ndarray) -> float:
         return 0.0
     crop = gray[y0:y1, x0:x1]
     strokes = cv2.morphologyEx(crop, cv2.MORPH_BLACKHAT, np.ones((5, 5), np.uint8)) > STROKE
+    if speck > 0:
+        strokes = _without_specks(strokes, speck)
     region = np.zeros(crop.shape, np.uint8)
     cv2.fillConvexPoly(region, np.round(keep - (x0, y0)).astype(np.int32), 255)
     cv2.fillConvexPoly(region, np.round(cut - (x0, y0)).astype(np.int32), 0)
     total = np.count_nonzero(region)
     return float(np.count_nonzero(strokes & (region > 0))) / total if total else 0.0
+
+
+def _without_specks(strokes: np.ndarray, speck: int) -> np.ndarray:
+    """The stroke mask less its connected components of at most ``speck`` pixels."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(strokes.astype(np.uint8), connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] > speck
+    keep[0] = False
+    return np.asarray(keep[labels], bool)
 
 
 def cards_around_photo(photo: np.ndarray) -> list[np.ndarray]:
@@ -102,10 +115,29 @@ def cards_around_photo(photo: np.ndarray) -> list[np.ndarray]:
     return out
 
 
-def recover_card(photo: np.ndarray, confirm: Callable[[np.ndarray], T | None]) -> T | None:
-    """The first predicted card outline around ``photo`` that ``confirm`` snaps to real edges, if any."""
+def recover_card(
+    photo: np.ndarray, confirm: Callable[[np.ndarray], T | None], outline: Callable[[T], np.ndarray]
+) -> T | None:
+    """The first predicted card outline around ``photo`` that ``confirm`` snaps to real edges, if any, and
+    that still holds the photo box at its printed place: a snap that ran off to the text column or to the
+    photo's own side is an edge-confirmed quad, but not this photo's card."""
     for guess in cards_around_photo(photo):
         card = confirm(guess)
-        if card is not None:
+        if card is not None and photo_offset(outline(card), photo) <= PHOTO_FIT:
             return card
     return None
+
+
+def photo_offset(card: np.ndarray, photo: np.ndarray) -> float:
+    """How far (card units) the photo box's corners lie from PHOTO_BOX once the card is mapped onto the unit
+    square, at best over the card's four turns, upright or mirrored."""
+    best = np.inf
+    corners = photo.reshape(-1, 1, 2).astype(np.float32)
+    for mirrored in (False, True):
+        box = PHOTO_BOX[[0, 3, 2, 1]] if mirrored else PHOTO_BOX
+        for shift in range(4):
+            turned = np.roll(card, shift, axis=0).astype(np.float32)
+            hom = cv2.getPerspectiveTransform(turned, CARD_UNIT.astype(np.float32))
+            mapped = cv2.perspectiveTransform(corners, hom).reshape(4, 2)
+            best = min(best, float(np.linalg.norm(mapped[:, None] - box[None], axis=2).min(axis=1).max()))
+    return best

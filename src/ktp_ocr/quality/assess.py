@@ -73,10 +73,11 @@ def assess_quality(image: np.ndarray, alignment: Alignment, is_ktp: bool, ktp_sc
     ``is_ktp``/``ktp_score`` come from the reader (how many KTP labels it read) and are passed through.
 
     * ``is_blurred``: blur sigma of the card's steepest text edges (local contrast / gradient), the card taken
-      at its native size up to 1000 px wide, so a small sharp card is not "blurred" by the warp's upsampling.
+      at its native size up to 1000 px wide, so a small sharp card is not "blurred" by the warp's upsampling,
+      and lightly pre-smoothed (sigma 0.8); flagged above 1.5 px (a sharp card measures about 1.1-1.4).
     * ``is_dark``: the card's ground level (mean luminance of its brighter half: the light-blue ground, not the
       print) below 157 of 255; a card under normal light sits at 190-240.
-    * ``is_bright``: share of the card washed out to white (every channel >= 245) above 10 %.
+    * ``is_bright``: share of the card washed out to white (every channel >= 245) above 6 %.
     * ``is_flash``: a whitened blob (min/max channel ratio half-way to white, at least as bright as the
       background, or clipped white) of >= 0.5 % of the card outside the photo; not on a card whose ground is
       itself washed out (ground level >= 245), where over-exposure (``is_bright``) and glare look the same.

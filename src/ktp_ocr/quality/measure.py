@@ -258,16 +258,13 @@ def open_side(image: np.ndarray, alignment: Alignment) -> float:
     faint, as on a photocopy, and says nothing). 1.0 when no side lies along the border.
     """
     h, w = image.shape[:2]
-    corners = np.asarray(alignment.card_corners, np.float64)
-    near = [i for i in range(4) if _along_border(corners[i], corners[(i + 1) % 4], w, h)]
-    if not near:
+    quad = clockwise(np.asarray(alignment.card_corners, np.float64))  # side_support wants clockwise sides
+    on_border = [i for i in range(4) if _along_border(quad[i], quad[(i + 1) % 4], w, h)]
+    if not on_border or len(on_border) == 4:
         return 1.0
     small, scale = working_copy(image)
-    quad = clockwise(corners * scale)
-    support = side_support(Gradients.of(small), quad)
-    on_border = [i for i in range(4) if _along_border(quad[i] / scale, quad[(i + 1) % 4] / scale, w, h)]
-    others = [float(support[i]) for i in range(4) if i not in on_border]
-    if not on_border or not others or float(np.mean(others)) < SHOWN_SIDES:
+    support = side_support(Gradients.of(small), quad * scale)
+    if float(np.mean([support[i] for i in range(4) if i not in on_border])) < SHOWN_SIDES:
         return 1.0
     return float(min(support[i] for i in on_border))
 

@@ -10,28 +10,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from .errors import STATUS_CODES, Status
+from .template import FIELD_NAMES as FIELD_NAMES  # re-exported: the result is where callers look for it
 
-FIELD_NAMES: tuple[str, ...] = (
-    "provinsi",
-    "kabupaten_kota",
-    "nik",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "golongan_darah",
-    "alamat",
-    "rt_rw",
-    "kelurahan_desa",
-    "kecamatan",
-    "agama",
-    "status_perkawinan",
-    "pekerjaan",
-    "kewarganegaraan",
-    "berlaku_hingga",
-    "tempat_terbit",
-    "tanggal_terbit",
-)
 
 Polygon = list[list[int]]
 

@@ -1,6 +1,19 @@
-"""Closed vocabularies printed on a KTP, as cards print them (older spellings included)."""
+"""Closed vocabularies printed on a KTP, as cards print them (older spellings included).
+
+A foreigner's card (KTP-el WNA) prints the same labels but its values in English, and its nationality as the
+country's Indonesian name; those lists are here too, and ``normalize/card.py`` picks one set per card.
+"""
 
 from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+
+import pycountry
+
+from ..template import SEUMUR_HIDUP, WNI
+
+__all__ = ["SEUMUR_HIDUP", "WNI"]
 
 JENIS_KELAMIN = ("LAKI-LAKI", "PEREMPUAN")
 GOLONGAN_DARAH = ("A", "B", "AB", "O", "A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-", "-")
@@ -16,8 +29,6 @@ AGAMA = (
     "KEPERCAYAAN TERHADAP TUHAN YME",
 )
 STATUS_PERKAWINAN = ("BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI")
-KEWARGANEGARAAN = ("WNI", "WNA")
-SEUMUR_HIDUP = "SEUMUR HIDUP"
 
 # Jenis pekerjaan of the Dukcapil form (Permendagri), plus spellings printed on older cards.
 PEKERJAAN = (
@@ -120,3 +131,71 @@ PROVINCE_PRINTED = {
     "Daerah Istimewa Yogyakarta": ("DAERAH ISTIMEWA YOGYAKARTA", "DI YOGYAKARTA"),
     "Kepulauan Bangka Belitung": ("KEPULAUAN BANGKA BELITUNG", "BANGKA BELITUNG"),
 }
+
+# ---------------------------------------------------------------- foreigners' cards (KTP-el WNA), printed in English
+JENIS_KELAMIN_EN = ("MALE", "FEMALE")
+AGAMA_EN = ("MOSLEM", "ISLAM", "CHRISTIAN", "PROTESTANT", "CATHOLIC", "HINDU", "BUDDHIST", "CONFUCIAN", "OTHERS")
+STATUS_PERKAWINAN_EN = ("NOT MARRIED", "MARRIED", "DIVORCED", "WIDOWED", "SINGLE")
+PEKERJAAN_EN = (
+    "NOT WORKING",
+    "HOUSEWIFE",
+    "STUDENT",
+    "RETIRED",
+    "PRIVATE EMPLOYEE",
+    "EMPLOYEE",
+    "ENTREPRENEUR",
+    "BUSINESSMAN",
+    "TRADER",
+    "TEACHER",
+    "LECTURER",
+    "DOCTOR",
+    "NURSE",
+    "ENGINEER",
+    "CONSULTANT",
+    "MANAGER",
+    "DIRECTOR",
+    "RESEARCHER",
+    "MISSIONARY",
+    "PRIEST",
+    "ARTIST",
+    "CHEF",
+    "PILOT",
+    "JOURNALIST",
+    "LAWYER",
+    "ACCOUNTANT",
+    "ARCHITECT",
+    "FARMER",
+    "OTHERS",
+)
+# Words that only a foreigner's card prints in a value: seeing them switches the card to the English lists.
+WNA_MARKERS = frozenset({"MALE", "FEMALE", "MARRIED", "NOT MARRIED", "DIVORCED", "WIDOWED", *AGAMA_EN} - {"ISLAM", "HINDU"})
+
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "JENIS_KELAMIN": JENIS_KELAMIN,
+    "AGAMA": AGAMA,
+    "STATUS_PERKAWINAN": STATUS_PERKAWINAN,
+    "PEKERJAAN": PEKERJAAN,
+}
+VOCABULARIES_EN: dict[str, tuple[str, ...]] = {
+    "JENIS_KELAMIN": JENIS_KELAMIN_EN,
+    "AGAMA": AGAMA_EN,
+    "STATUS_PERKAWINAN": STATUS_PERKAWINAN_EN,
+    "PEKERJAAN": PEKERJAAN_EN,
+}
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[str, ...]:
+    """Country names in Indonesian, upper case, as a KTP-el WNA prints the nationality (``JEPANG``).
+
+    From the ISO 3166 list and its Indonesian translation shipped inside ``pycountry``; the common short name
+    is added where the official one is long (``KOREA SELATAN`` beside ``REPUBLIK KOREA``).
+    """
+    tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["id"], fallback=True)
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            english = getattr(country, attr, None)
+            if english:
+                names.add(tr.gettext(english).split(",")[0].upper())
+    return tuple(sorted(names))

@@ -24,6 +24,7 @@ from .ocr import OcrEngine, TextLine, build_engine
 from .options import ReaderOptions
 from .quality import assess_quality
 from .result import FIELD_NAMES, CardInfo, FieldResult, KtpFields, KtpResult
+from .template import ROWS
 from .validate import cross_check, nik_details
 
 log = logging.getLogger(__name__)
@@ -123,15 +124,14 @@ def _ktp_evidence(labels: int, values: dict[str, Normalized]) -> float:
     """0-1: how much of a KTP was read. Labels alone are not enough: a blank KTP template has them too."""
     filled = sum(1 for name, v in values.items() if v.value and v.valid and name != "golongan_darah")
     nik = values.get("nik")
-    label_share = min(1.0, labels / len(layout.ROW_LABELS))
+    label_share = min(1.0, labels / len(ROWS))
     filled_share = min(1.0, filled / VALUE_FIELDS_EXPECTED)
     bonus = 0.15 if nik and nik.valid else 0.0
     return round(min(1.0, 0.45 * label_share + 0.4 * filled_share + bonus), 3)
 
 
 def _label_count(lines: list[TextLine], width: int) -> int:
-    left = sorted((ln for ln in lines if ln.x0 < layout.LABEL_COLUMN_END * width), key=lambda ln: ln.cy)
-    return len(layout.align_labels(left))
+    return layout.count_labels(lines, width)
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """RapidOCR engine: PP-OCR ONNX models shipped inside the ``rapidocr`` wheel, run by onnxruntime.
 
 Nothing is downloaded: the default det/rec models are the ones in the wheel. The text-angle classifier is off
-because the aligner already turned the card upright, which saves a model pass per line.
+because the aligner already turned the card upright, which saves a model pass per line. The recogniser's CTC
+decoder is replaced by one that restores the narrow word spaces greedy decoding drops (``spaces.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 import numpy as np
 
 from .base import TextLine
+from .spaces import SPACE_MIN_PROB, SpacedCtcDecode
 
 DET_LIMIT_SIDE = 960
 
@@ -19,7 +21,8 @@ DET_LIMIT_SIDE = 960
 class RapidOcrEngine:
     name = "rapidocr"
 
-    def __init__(self) -> None:
+    def __init__(self, space_min_prob: float | None = SPACE_MIN_PROB) -> None:
+        """``space_min_prob``: P(space) that turns a glued word gap into a space; None keeps greedy decoding."""
         from rapidocr import RapidOCR
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
@@ -32,6 +35,9 @@ class RapidOcrEngine:
                 "Det.limit_side_len": DET_LIMIT_SIDE,
             }
         )
+        if space_min_prob is not None:
+            rec = self._ocr._load_rec_model()
+            rec.postprocess_op = SpacedCtcDecode(rec.postprocess_op, space_min_prob)
         # RapidOCR keeps per-call settings on the instance, so calls are serialised; onnxruntime already
         # spreads one call over every core.
         self._lock = threading.Lock()

@@ -1,9 +1,10 @@
 """Stage 4, layout: give each OCR line on the upright card to the field whose printed label it belongs to.
 
-Labels are found by fuzzy prefix match and then aligned, in their fixed printed order, to the left-column lines
-(a monotonic alignment, so one misread label cannot pull the others out of order). A value is whatever sits to
-the right of its label on the same row; lines between two label rows continue the row above (a wrapped Nama or
-Alamat). The header lines sit above NIK; the issue place and date sit under the photo on the right.
+The card is the one in ``template``: labels (``labels.py``) are aligned to its rows in printed order as one
+sequence, so a missing or extra line cannot shift the rows below. A value is whatever sits right of the card's
+value column on a label row; lines between two label rows continue the wrapping row above (a long Nama or
+Alamat). Lines left of the value column are label text and never a value. The header sits above the NIK; the
+issue place (one or two lines) and date sit under the photo on the right.
 """
 
 from __future__ import annotations
@@ -15,30 +16,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz
 
-from .normalize.dates import find_date_span
-from .ocr import TextLine
+from ..normalize.dates import find_date_span
+from ..ocr import TextLine
+from ..template import BLOOD_LABEL_X, HEADER, ROW_PITCH, ROWS, UNDER_PHOTO, VALUE_COLUMN
+from .labels import Label, align_labels, compact, count_labels, find_labels, label_score
 
-ROW_LABELS: tuple[tuple[str, str], ...] = (
-    ("nik", "NIK"),
-    ("nama", "NAMA"),
-    ("ttl", "TEMPATTGLLAHIR"),
-    ("jenis_kelamin", "JENISKELAMIN"),
-    ("alamat", "ALAMAT"),
-    ("rt_rw", "RTRW"),
-    ("kelurahan_desa", "KELDESA"),
-    ("kecamatan", "KECAMATAN"),
-    ("agama", "AGAMA"),
-    ("status_perkawinan", "STATUSPERKAWINAN"),
-    ("pekerjaan", "PEKERJAAN"),
-    ("kewarganegaraan", "KEWARGANEGARAAN"),
-    ("berlaku_hingga", "BERLAKUHINGGA"),
-)
-WRAPPING_ROWS = frozenset({"nama", "alamat", "pekerjaan"})
-LABEL_MIN_SCORE = 62.0
-LABEL_COLUMN_END = 0.30  # share of the card width left of which a label starts
-VALUE_COLUMN_END = 0.64  # the photo column starts about here
-UNDER_PHOTO_TOP = 0.50
+__all__ = ["FieldText", "align_labels", "assign_fields", "count_labels", "label_score"]
+
+WRAP_REACH = 1.6  # a wrapped line lies at most this many row pitches below its row
+ROW_REACH = 0.45  # a value line belongs to a row whose centre is within this many pitches
 BLOOD_LABEL = re.compile(r"G\W*[O0D]\W*[LI1]\W*\.?\s*D\W*A\W*R\W*A\W*H|DARAH|GOL\.?", re.IGNORECASE)
+ROW_KEYS = {row.key: row for row in ROWS}
+WRAPPING = frozenset(row.key for row in ROWS if row.wraps)
 
 
 @dataclass
@@ -56,32 +45,6 @@ class FieldText:
         self.text = f"{self.text} {text}".strip() if self.text else text.strip()
         self.score = (self.score * n + score) / (n + 1)
         self.boxes.append(box)
-
-
-@dataclass
-class _Label:
-    key: str
-    line: TextLine
-    cut: int  # index in line.text where the value begins
-
-
-def compact(text: str) -> tuple[str, list[int]]:
-    """Upper-case letters and digits only, with each kept character's index in ``text``."""
-    kept = [(ch.upper(), i) for i, ch in enumerate(text) if ch.isalnum()]
-    return "".join(c for c, _ in kept), [i for _, i in kept]
-
-
-def label_score(text: str, key: str) -> tuple[float, int]:
-    """How well ``text`` starts with ``key`` (0-100), and the index in ``text`` just after the label."""
-    chars, index = compact(text)
-    best, cut = 0.0, 0
-    for n in range(max(1, len(key) - 2), min(len(chars), len(key) + 2) + 1):
-        score = float(fuzz.ratio(chars[:n], key))
-        if len(key) <= 4 and chars[:n] != key:
-            score -= 15.0  # short labels (NIK, NAMA) collide with values; demand a closer match
-        if score > best:
-            best, cut = score, index[n - 1] + 1
-    return best, cut
 
 
 def sub_box(line: TextLine, start: int, end: int) -> np.ndarray:
@@ -106,7 +69,7 @@ def shear(lines: list[TextLine], slope: float) -> list[TextLine]:
 
 
 def assign_fields(lines: list[TextLine], width: int, height: int) -> dict[str, FieldText]:
-    """Map OCR lines of an upright card to raw field texts (keys as in ``result.FIELD_NAMES``)."""
+    """Map OCR lines of an upright card to raw field texts (keys as in ``template.FIELD_NAMES``)."""
     slope = text_slope(lines)
     fields = _assign(shear(lines, slope), width, height)
     for text in fields.values():
@@ -116,26 +79,33 @@ def assign_fields(lines: list[TextLine], width: int, height: int) -> dict[str, F
 
 def _assign(lines: list[TextLine], width: int, height: int) -> dict[str, FieldText]:
     lines = sorted(lines, key=lambda ln: (ln.cy, ln.x0))
-    labels = align_labels([ln for ln in lines if ln.x0 < LABEL_COLUMN_END * width])
+    labels, column = find_labels(lines, width)
     used = {id(lab.line) for lab in labels.values()}
     rows = _row_positions(labels, height)
-    fields: dict[str, FieldText] = {}
-    for lab in labels.values():
-        rest = lab.line.text[lab.cut :]
-        if rest.strip(" :;.-"):
-            fields.setdefault(lab.key, FieldText()).add(
-                rest, lab.line.score, sub_box(lab.line, lab.cut, len(lab.line.text))
-            )
     spacing = _row_spacing(rows, height)
-    fields["golongan_darah"] = _blood(lines, rows, spacing, used, width)
+    by_row: dict[str, FieldText] = {}
+    for lab in labels.values():
+        by_row.setdefault(lab.key, FieldText()).add(
+            lab.line.text[lab.cut :].strip(" :;"), lab.line.score, sub_box(lab.line, lab.cut, len(lab.line.text))
+        )
+    blood = _blood(lines, rows.get("JENISKELAMIN"), spacing, used, width)
     for ln in lines:
-        if id(ln) in used or ln.x0 >= VALUE_COLUMN_END * width:
+        if id(ln) in used or ln.x0 >= VALUE_COLUMN.x1 * width:
             continue
         key = _row_of(ln, rows, spacing)
-        if key is not None:
-            fields.setdefault(key, FieldText()).add(ln.text, ln.score, ln.box)
-            used.add(id(ln))
-    out = _split_combined(fields)
+        if key is None:
+            continue
+        used.add(id(ln))
+        text, box = ln.text, ln.box
+        label = labels.get(key)
+        if ln.x0 < column - ln.height and (label is None or ln.x0 < label.line.x1 - 0.5 * ln.height):
+            # starts in the label column and not right of its row's label: an unmatched piece of a label
+            colon = re.search(r"[:;]", text)
+            if colon is None:
+                continue
+            text, box = text[colon.end() :], sub_box(ln, colon.end(), len(text))
+        by_row.setdefault(key, FieldText()).add(text, ln.score, box)
+    out = _fields_of_rows(by_row, blood)
     if len(re.sub(r"\D", "", out.get("nik", FieldText()).text)) < 16:
         out["nik"] = _nik_by_content(lines, rows, spacing) or out.get("nik", FieldText())
     out.update(_header(lines, rows, spacing, used, width))
@@ -143,43 +113,15 @@ def _assign(lines: list[TextLine], width: int, height: int) -> dict[str, FieldTe
     return out
 
 
-def align_labels(candidates: list[TextLine]) -> dict[str, _Label]:
-    """Monotonic alignment of label keys (in printed order) to left-column lines (top to bottom)."""
-    n, m = len(candidates), len(ROW_LABELS)
-    scores = [[label_score(ln.text, key) for _, key in ROW_LABELS] for ln in candidates]
-    gain = np.zeros((n + 1, m + 1))
-    move = np.zeros((n + 1, m + 1), dtype=np.int8)
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            options = [gain[i - 1, j], gain[i, j - 1]]
-            s = scores[i - 1][j - 1][0]
-            options.append(gain[i - 1, j - 1] + (s - LABEL_MIN_SCORE) if s >= LABEL_MIN_SCORE else -1.0)
-            move[i, j] = int(np.argmax(options))
-            gain[i, j] = options[move[i, j]]
-    found: dict[str, _Label] = {}
-    i, j = n, m
-    while i > 0 and j > 0:
-        if move[i, j] == 2:
-            key = ROW_LABELS[j - 1][0]
-            found[key] = _Label(key, candidates[i - 1], scores[i - 1][j - 1][1])
-            i, j = i - 1, j - 1
-        elif move[i, j] == 0:
-            i -= 1
-        else:
-            j -= 1
-    return found
-
-
-def _row_positions(labels: dict[str, _Label], height: int) -> dict[str, float]:
-    """Centre line of every label row; rows whose label was not read are interpolated from their neighbours."""
-    index = {key: k for k, (key, _) in enumerate(ROW_LABELS)}
+def _row_positions(labels: dict[str, Label], height: int) -> dict[str, float]:
+    """Centre line of every label row; rows whose label was not read are placed from their neighbours."""
+    index = {row.key: k for k, row in enumerate(ROWS)}
     known = sorted((index[k], lab.line.cy) for k, lab in labels.items())
     if not known:
         return {}
     if len(known) == 1:
-        step = 0.058 * height
         base_k, base_y = known[0]
-        return {key: base_y + (k - base_k) * step for key, k in index.items()}
+        return {key: base_y + (k - base_k) * ROW_PITCH * height for key, k in index.items()}
     ks, ys = zip(*known, strict=True)
     fit = np.polyfit(ks, ys, 1)
     rows = {}
@@ -193,7 +135,7 @@ def _row_positions(labels: dict[str, _Label], height: int) -> dict[str, float]:
 def _row_spacing(rows: dict[str, float], height: int) -> float:
     ys = sorted(rows.values())
     gaps = [b - a for a, b in itertools.pairwise(ys) if b > a]
-    return float(np.median(gaps)) if gaps else 0.058 * height
+    return float(np.median(gaps)) if gaps else ROW_PITCH * height
 
 
 def _row_of(line: TextLine, rows: dict[str, float], spacing: float) -> str | None:
@@ -201,30 +143,34 @@ def _row_of(line: TextLine, rows: dict[str, float], spacing: float) -> str | Non
     if not rows:
         return None
     key, y = min(rows.items(), key=lambda kv: abs(kv[1] - line.cy))
-    if abs(y - line.cy) <= 0.45 * spacing:
+    if abs(y - line.cy) <= ROW_REACH * spacing:
         return key
-    above = [(k, yy) for k, yy in rows.items() if yy < line.cy and k in WRAPPING_ROWS]
+    above = [(k, yy) for k, yy in rows.items() if yy < line.cy and k in WRAPPING]
     if above:
         k, yy = max(above, key=lambda kv: kv[1])
-        if line.cy - yy <= 1.6 * spacing and all(not (yy < v < line.cy) for v in rows.values()):
+        if line.cy - yy <= WRAP_REACH * spacing and all(not (yy < v < line.cy) for v in rows.values()):
             return k
     return None
 
 
-def _split_combined(fields: dict[str, FieldText]) -> dict[str, FieldText]:
-    """Split Tempat/Tgl Lahir into place and date, and Gol. Darah out of the Jenis Kelamin row."""
-    out = {k: v for k, v in fields.items() if k not in ("ttl", "jenis_kelamin")}
-    ttl = fields.get("ttl")
-    if ttl:
-        span = find_date_span(ttl.text)
-        cut = span[0] if span else len(ttl.text)
-        out["tempat_lahir"] = FieldText(ttl.text[:cut].strip(" ,.:"), ttl.score, ttl.boxes[:1])
-        out["tanggal_lahir"] = FieldText(ttl.text[cut:], ttl.score, ttl.boxes[-1:])
-    sex = fields.get("jenis_kelamin")
-    if sex:
-        match = BLOOD_LABEL.search(sex.text)
-        out["jenis_kelamin"] = FieldText(sex.text[: match.start()], sex.score, sex.boxes[:1]) if match else sex
-        if match and not out.get("golongan_darah", FieldText()).text:
+def _fields_of_rows(by_row: dict[str, FieldText], blood: FieldText) -> dict[str, FieldText]:
+    """Row texts to fields: Tempat/Tgl Lahir splits into place and date at the date; Gol. Darah read inside
+    the Jenis Kelamin row (one OCR line across the row) is cut out of it."""
+    out: dict[str, FieldText] = {"golongan_darah": blood}
+    for key, text in by_row.items():
+        names = ROW_KEYS[key].fields
+        if len(names) == 1:
+            out[names[0]] = text
+            continue
+        span = find_date_span(text.text)
+        cut = span[0] if span else len(text.text)
+        out[names[0]] = FieldText(text.text[:cut].strip(" ,.:"), text.score, text.boxes[:1])
+        out[names[1]] = FieldText(text.text[cut:], text.score, text.boxes[-1:])
+    sex = out.get("jenis_kelamin")
+    match = BLOOD_LABEL.search(sex.text) if sex else None
+    if sex and match:
+        out["jenis_kelamin"] = FieldText(sex.text[: match.start()], sex.score, sex.boxes[:1])
+        if not blood.text:
             out["golongan_darah"] = FieldText(sex.text[match.end() :], sex.score, sex.boxes[-1:])
     return out
 
@@ -243,12 +189,15 @@ def cut_after(text: str, key: str) -> tuple[float, int]:
     return best, cut
 
 
-def _blood(lines: list[TextLine], rows: dict[str, float], spacing: float, used: set[int], width: int) -> FieldText:
+def _blood(lines: list[TextLine], row_y: float | None, spacing: float, used: set[int], width: int) -> FieldText:
     """Gol. Darah sits mid-card on the Jenis Kelamin row; its value is after the label, or blank (``-``)."""
-    row_y = rows.get("jenis_kelamin")
     best: tuple[float, TextLine, int] | None = None
     for ln in lines:
-        if id(ln) in used or ln.x0 < 0.25 * width or (row_y is not None and abs(ln.cy - row_y) > 0.8 * spacing):
+        if (
+            id(ln) in used
+            or ln.x0 < BLOOD_LABEL_X * width
+            or (row_y is not None and abs(ln.cy - row_y) > 0.8 * spacing)
+        ):
             continue
         score, cut = cut_after(ln.text, "DARAH")
         if score >= 75 and (best is None or score > best[0]):
@@ -276,7 +225,7 @@ def _blood(lines: list[TextLine], rows: dict[str, float], spacing: float, used: 
 
 def _nik_by_content(lines: list[TextLine], rows: dict[str, float], spacing: float) -> FieldText | None:
     """The NIK's 16 big digits are recognisable by themselves: the line above Nama that is most nearly them."""
-    limit = rows.get("nama", float("inf")) - 0.3 * spacing
+    limit = rows.get("NAMA", float("inf")) - 0.3 * spacing
     best: tuple[int, TextLine] | None = None
     for ln in lines:
         digits = sum(ch.isdigit() for ch in ln.text)
@@ -293,8 +242,8 @@ def _header(
     lines: list[TextLine], rows: dict[str, float], spacing: float, used: set[int], width: int
 ) -> dict[str, FieldText]:
     """PROVINSI line and the kabupaten/kota line under it, both above the NIK row."""
-    top = rows.get("nik", spacing * 3) - 0.6 * spacing
-    header = [ln for ln in lines if ln.cy < top and id(ln) not in used and ln.x1 > 0.2 * width]
+    top = rows.get("NIK", spacing * 3) - 0.6 * spacing
+    header = [ln for ln in lines if ln.cy < top and id(ln) not in used and ln.x1 > HEADER.x0 * width]
     out: dict[str, FieldText] = {}
     prov = next((ln for ln in header if fuzz.partial_ratio("PROVINSI", ln.text.upper()) >= 75), None)
     if prov is None and len(header) >= 2:
@@ -310,16 +259,40 @@ def _header(
 
 
 def _under_photo(lines: list[TextLine], used: set[int], width: int, height: int) -> dict[str, FieldText]:
-    """Issue place and date, printed under the photo: the date line and the text line just above it."""
-    column = [ln for ln in lines if id(ln) not in used and ln.x0 >= 0.60 * width and ln.cy >= UNDER_PHOTO_TOP * height]
+    """Issue place and date, printed centred under the photo: the date line, and above it the place, which
+    wraps onto a second line when long (``KOTA`` / ``BANDUNG``, ``MINAHASA`` / ``SELATAN``)."""
+    column = [
+        ln for ln in lines
+        if id(ln) not in used and ln.x0 >= UNDER_PHOTO.x0 * width and ln.cy >= UNDER_PHOTO.y0 * height
+    ]  # fmt: skip
     dated = [ln for ln in column if find_date_span(ln.text) is not None]
     out: dict[str, FieldText] = {}
     if not dated:
         return out
     date = dated[0]
     out["tanggal_terbit"] = FieldText(date.text, date.score, [date.box])
-    above = [ln for ln in column if ln.cy < date.cy - 0.3 * date.height and find_date_span(ln.text) is None]
-    if above:
-        place = max(above, key=lambda ln: ln.cy)
-        out["tempat_terbit"] = FieldText(place.text, place.score, [place.box])
+    place = FieldText()
+    below = date
+    for _ in range(2):  # at most two lines, each right above the one below it and centred over the date
+        above = [ln for ln in column if _stacked_over(ln, below, date) and find_date_span(ln.text) is None]
+        if not above:
+            break
+        line = max(above, key=lambda ln: ln.cy)
+        if place.boxes and sum(ch.isalpha() for ch in line.text) < 3:
+            break  # a second line must be a word, not a speck of the photo read as a letter
+        place.boxes.insert(0, line.box)
+        place.text = f"{line.text} {place.text}".strip()
+        place.score = line.score if len(place.boxes) == 1 else (place.score + line.score) / 2
+        below = line
+    if place.boxes:
+        out["tempat_terbit"] = place
     return out
+
+
+def _stacked_over(line: TextLine, below: TextLine, date: TextLine) -> bool:
+    """``line`` sits right above ``below`` (within a line pitch and a half) and is centred near the date."""
+    gap = below.cy - line.cy
+    centre = (line.x0 + line.x1) / 2
+    return 0.3 * below.height < gap < 1.6 * max(below.height, line.height) and date.x0 - date.height < centre < (
+        date.x1 + date.height
+    )

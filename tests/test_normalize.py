@@ -5,16 +5,19 @@ from __future__ import annotations
 import pytest
 
 from ktp_ocr.normalize import normalize_card
+from ktp_ocr.normalize.card import is_foreign
 from ktp_ocr.normalize.dates import parse_date
 from ktp_ocr.normalize.fields import (
     normalize_berlaku,
     normalize_blood,
     normalize_kewarganegaraan,
+    normalize_name,
     normalize_nik,
     normalize_rt_rw,
     normalize_sex,
     snap,
 )
+from ktp_ocr.normalize.regions import keep_printed_spaces
 from ktp_ocr.normalize.text import collapse, repair_digits
 from ktp_ocr.normalize.vocab import AGAMA, PEKERJAAN, STATUS_PERKAWINAN
 
@@ -51,11 +54,16 @@ def test_dates(raw: str, value: str) -> None:
     assert parse_date(raw)[0] == value
 
 
-def test_place_and_date_split_even_without_separators() -> None:
-    from ktp_ocr.normalize.fields import split_birth
-
-    assert split_birth(": SURAKARTA, 30-12-1966") == ("SURAKARTA, ", "30-12-1966")
-    assert split_birth("BANDUNG 01011990")[1] == "01011990"
+@pytest.mark.parametrize(
+    ("raw", "value", "repaired"),
+    [("SITI AMINAH", "SITI AMINAH", False), ("S1T1 AM1NAH", "SITI AMINAH", True), ("B0G0R", "BOGOR", True),
+     ("5URABAYA", "SURABAYA", True), (": ANÇOL", "ANCOL", False)],
+)  # fmt: skip
+def test_letter_slots_are_repaired_and_cost_confidence(raw: str, value: str, repaired: bool) -> None:
+    """A name or a birthplace prints no digit: a digit there is a misread letter, and the repair is graded."""
+    n = normalize_name(raw)
+    assert n.value == value
+    assert (n.quality < 1.0) == repaired
 
 
 def test_impossible_date_is_refused() -> None:
@@ -101,6 +109,42 @@ def test_berlaku_and_nationality() -> None:
     assert normalize_berlaku("27-02-2017").value == "27-02-2017"
     assert normalize_kewarganegaraan(":WNI").value == "WNI"
     assert normalize_kewarganegaraan("WNA").value == "WNA"
+    assert normalize_kewarganegaraan("WN").value == "WNI"
+
+
+@pytest.mark.parametrize(
+    ("raw", "foreign", "value"),
+    [("JEPANG", True, "JEPANG"), ("JEPAN6", True, "JEPANG"), ("AUSTRALLA", True, "AUSTRALIA"),
+     ("AMERIKA SERIKAT", False, "AMERIKA SERIKAT"), ("WNI", True, "WNI"), ("XQZ", False, "WNI")],
+)  # fmt: skip
+def test_a_foreigners_nationality_is_the_country_as_printed(raw: str, foreign: bool, value: str) -> None:
+    assert normalize_kewarganegaraan(raw, foreign).value == value
+
+
+def test_a_foreigners_card_keeps_its_english_values() -> None:
+    raw = {"nik": "3273014101900001", "jenis_kelamin": "FEMALE", "agama": "CHRISTLAN", "status_perkawinan": "MARRIED",
+           "pekerjaan": "PRIVATE EMPLOYEE", "kewarganegaraan": "JEPANG", "berlaku_hingga": "01-01-2030"}  # fmt: skip
+    assert is_foreign(raw)
+    values = {k: v.value for k, v in normalize_card(raw).items()}
+    assert values["jenis_kelamin"] == "FEMALE" and values["agama"] == "CHRISTIAN"
+    assert values["status_perkawinan"] == "MARRIED" and values["pekerjaan"] == "PRIVATE EMPLOYEE"
+    assert values["kewarganegaraan"] == "JEPANG" and values["berlaku_hingga"] == "01-01-2030"
+
+
+def test_a_citizens_card_is_not_taken_for_a_foreigners() -> None:
+    raw = {"jenis_kelamin": "PEREMPUAN", "agama": "ISLAM", "status_perkawinan": "KAWIN", "kewarganegaraan": "WNI"}
+    assert not is_foreign(raw)
+    assert normalize_card(raw)["jenis_kelamin"].value == "PEREMPUAN"
+
+
+@pytest.mark.parametrize(
+    ("official", "read", "value"),
+    [("SATRIAJAYA", "SATRIA JAYA", "SATRIA JAYA"), ("PASIR KALIKI", "PASIRKALIKI", "PASIR KALIKI"),
+     ("JAWA BARAT", "JA WA BARAT", "JAWA BARAT"), ("CICENDO", "CICEND0", "CICENDO")],
+)  # fmt: skip
+def test_a_snapped_region_keeps_the_cards_word_breaks(official: str, read: str, value: str) -> None:
+    """The Kemendagri list and the card may break a name differently; a space read between two real words stays."""
+    assert keep_printed_spaces(official, read) == value
 
 
 def test_collapse_is_the_canonical_comparison() -> None:

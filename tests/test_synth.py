@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import random
 import re
@@ -15,10 +16,16 @@ import numpy as np
 import pytest
 from lokal import wilayah
 
+from ktp_ocr import template
+from ktp_ocr.normalize import vocab
 from ktp_ocr.synth import FIELDS, PROFILES, make_identity, render_card, render_sample
 from ktp_ocr.synth.card import CARD_H, CARD_W
 from ktp_ocr.synth.cli import register
+from ktp_ocr.synth.fonts import font, font_path
+from ktp_ocr.synth.foreign import foreigner
 from ktp_ocr.synth.generate import generate, render_card_entry
+from ktp_ocr.synth.printing import PrintPlan, draw_spaced, split_place
+from ktp_ocr.synth.words import WORDS_CLASSES, prepare
 
 REAL_CONDITIONS = {
     "scan",
@@ -122,7 +129,7 @@ def test_every_profile_renders(profile: str) -> None:
         h, w = img.shape[:2]
         corners = np.array(entry["corners"])
         assert corners.shape == (4, 2)
-        assert set(entry["conditions"]) <= REAL_CONDITIONS
+        assert set(entry["conditions"]) <= REAL_CONDITIONS | (set(WORDS_CLASSES) if profile == "words" else set())
         assert entry["effects"] and all("name" in e for e in entry["effects"])
         assert set(entry["unreadable"]) <= set(FIELDS)
         if "cropped" not in entry["conditions"]:
@@ -196,3 +203,164 @@ def test_bundled_sample_is_a_clean_card() -> None:
         pytest.skip("sample card not bundled yet")
     img = cv2.imread(str(sample))
     assert img is not None and img.shape[1] > 600
+
+
+# ---------------------------------------------------------------- older profiles unchanged by the words profile
+# Computed with the generator as it was before the words profile (and the template) came in: sha256 (16 hex) of
+# the label fields, and of the JPEG bytes and the whole label entry of card (seed, index=seed).
+LEGACY_FIELDS = ("8275ef8fe8e334c2", "0abaebcf15bac9d2", "737f35562a123742", "ab7947486eedd3f8")
+LEGACY_CARDS = {
+    "clean": (("c7a3fe206cae5e66", "21c5e81dae667729"), ("bf021b3d5cb0b1ba", "4d0cddf275d97565"),
+              ("a082962337bde8a4", "c115303c9b05edc1"), ("7cdbe0a3fe473b5d", "1b10af7763e3e76e")),
+    "phone": (("70216d7572fe833d", "93f08336fdeaea49"), ("f0444737ad7434df", "95ab9bb498078e71"),
+              ("f15fa44cc4319442", "7f2d22dcb5ac5014"), ("a6bf4d9be013fd6a", "4eea26ce9c0155fe")),
+    "hard": (("077ac66f848e7765", "7d13189cc646cb18"), ("75a63c555eadbf00", "4cd88e6d56241ee4"),
+             ("a39371c0e9a2dc13", "a686a5ea5fd945db"), ("f23bad3db144409e", "3beb51092ebb07cc")),
+    "mixed": (("74df41c74fd86cf0", "4d6f4edadefe59b7"), ("f723c781cbbd82df", "22cd7429ff934104"),
+              ("9e0f89ad67db00c6", "8d809b343c770630"), ("e623076ac61750b5", "6e1d3e6b98f6c7e5")),
+}  # fmt: skip
+
+
+def _h(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("profile", sorted(LEGACY_CARDS))
+def test_older_profiles_render_as_before(profile: str) -> None:
+    for seed, (img_hash, entry_hash) in enumerate(LEGACY_CARDS[profile]):
+        data, entry = render_card_entry(seed, seed, profile)
+        assert _h(json.dumps(entry["fields"]).encode()) == LEGACY_FIELDS[seed], (profile, seed)
+        if font_path("sans").name != "LiberationSans-Regular.ttf":  # pixels depend on the font files
+            continue
+        assert _h(json.dumps(entry, sort_keys=True).encode()) == entry_hash, (profile, seed)
+        assert _h(data) == img_hash, (profile, seed)
+
+
+# ---------------------------------------------------------------- the words profile
+def _words_idents(n: int) -> list[tuple[dict[str, str], list[str]]]:
+    out = []
+    for i in range(n):
+        card = prepare(make_identity(random.Random(f"w{i}")), random.Random(f"w{i}:words"), seed=i)
+        out.append((card.ident, card.classes))
+    return out
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_words_label_entry_shape(index: int) -> None:
+    data, entry = render_card_entry(5, index, "words")
+    assert cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) is not None
+    assert list(entry["fields"]) == list(FIELDS)
+    assert set(entry["boxes"]) == set(FIELDS)
+    classes = [c for c in entry["conditions"] if c in WORDS_CLASSES]
+    assert 1 <= len(classes) <= 3
+    assert set(entry["conditions"]) - set(classes) <= REAL_CONDITIONS
+    names = [e["name"] for e in entry["effects"]]
+    assert all(c in names for c in classes)  # each class is recorded with its parameters
+    assert {"name": "profile", "profile": "words"} in entry["effects"]
+    assert "profile words" in entry["notes"]
+
+
+def test_words_classes_and_values_occur_at_useful_rates() -> None:
+    idents = _words_idents(60)
+    counts = {c: sum(c in classes for _, classes in idents) for c in WORDS_CLASSES}
+    assert 0.08 * 60 <= counts["wna"] <= 0.35 * 60
+    assert all(n >= 8 for c, n in counts.items() if c != "wna"), counts
+    multi = sum(" " in ident["nama"] for ident, _ in idents)
+    assert multi == 60  # every words name has two or more words
+    assert sum(" " in ident["kelurahan_desa"] for ident, _ in idents) >= 20
+    blood = [ident["golongan_darah"] for ident, _ in idents]
+    assert "-" in blood and {"A", "B", "AB", "O"} & set(blood) and any(b[-1] in "+-" and b != "-" for b in blood)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_foreigner_nik_matches_birth_date_and_sex(seed: int) -> None:
+    citizen = make_identity(random.Random(seed))
+    wna = foreigner(citizen, random.Random(seed))
+    info = lokal.parse_nik(wna["nik"], lookup_wilayah=wilayah.wilayah_name)
+    assert info.valid, info.errors
+    day, month, year = (int(x) for x in wna["tanggal_lahir"].split("-"))
+    female = wna["jenis_kelamin"] == "FEMALE"
+    assert int(wna["nik"][6:8]) == day + (40 if female else 0)
+    assert wna["nik"][8:12] == f"{month:02d}{year % 100:02d}"
+    assert info.gender == ("P" if female else "L")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_foreigner_values_come_from_the_english_lists(seed: int) -> None:
+    wna = foreigner(make_identity(random.Random(seed)), random.Random(seed))
+    assert tuple(wna) == FIELDS
+    assert wna["jenis_kelamin"] in vocab.JENIS_KELAMIN_EN
+    assert wna["agama"] in vocab.AGAMA_EN
+    assert wna["status_perkawinan"] in vocab.STATUS_PERKAWINAN_EN
+    assert wna["pekerjaan"] in vocab.PEKERJAAN_EN
+    assert wna["kewarganegaraan"] in vocab.countries() and wna["kewarganegaraan"] != "WNI"
+    assert re.fullmatch(DATE, wna["berlaku_hingga"])
+    expires = dt.datetime.strptime(wna["berlaku_hingga"], "%d-%m-%Y")
+    assert expires > dt.datetime.strptime(wna["tanggal_terbit"], "%d-%m-%Y")
+    assert re.fullmatch(r"[A-Z]+( [A-Z]+){1,2}", wna["nama"])
+
+
+def _dark_lines(gray: np.ndarray, box: list[list[float]]) -> int:
+    """Number of separate text lines (runs of rows holding dark pixels) inside ``box``."""
+    arr = np.array(box)
+    x0, y0 = int(arr[:, 0].min()), int(arr[:, 1].min())
+    x1, y1 = int(np.ceil(arr[:, 0].max())), int(np.ceil(arr[:, 1].max()))
+    inked = (gray[y0 - 1 : y1 + 2, x0:x1] < 100).any(axis=1)
+    return int(np.sum(inked[1:] & ~inked[:-1]) + inked[0])
+
+
+@pytest.mark.parametrize(
+    ("place", "two_line", "lines"),
+    [
+        ("KOTA BANDUNG", True, 2),
+        ("KABUPATEN TANJUNG JABUNG BARAT", True, 2),
+        ("KOTA BANDUNG", False, 1),
+        ("JAKARTA TIMUR", True, 1),  # no prefix to break off
+    ],
+)
+def test_issue_place_prints_on_two_lines(place: str, two_line: bool, lines: int) -> None:
+    ident = make_identity(random.Random(3)) | {"tempat_terbit": place}
+    card = render_card(ident, random.Random(3), PrintPlan(two_line_place=two_line))
+    gray = cv2.cvtColor(card.image, cv2.COLOR_BGR2GRAY)
+    assert _dark_lines(gray, card.boxes["tempat_terbit"]) == lines
+    place_h = card.boxes["tempat_terbit"][3][1] - card.boxes["tempat_terbit"][0][1]
+    date_h = card.boxes["tanggal_terbit"][3][1] - card.boxes["tanggal_terbit"][0][1]
+    assert (place_h > 1.6 * date_h) == (lines == 2)
+    assert card.boxes["tanggal_terbit"][0][1] > card.boxes["tempat_terbit"][3][1]  # the date stays below
+    assert " ".join(split_place(place)) == place
+
+
+def test_tight_spacing_narrows_word_gaps() -> None:
+    from PIL import Image, ImageDraw
+
+    d = ImageDraw.Draw(Image.new("RGB", (900, 60), "white"))
+    f = font("sans", 23)
+    text = "JL. MAWAR NO. 12"
+    normal = draw_spaced(d, (10, 40), text, f, (0, 0, 0), 1.0)
+    tight = draw_spaced(d, (10, 40), text, f, (0, 0, 0), 0.2)
+    saved = normal[1][0] - tight[1][0]
+    assert saved == pytest.approx(3 * 0.8 * f.getlength(" "), abs=2.0)
+
+
+def test_faint_label_is_lighter_and_value_stays() -> None:
+    ident = make_identity(random.Random(8))
+    plain = render_card(ident, random.Random(8), PrintPlan())
+    faint = render_card(ident, random.Random(8), PrintPlan(faint_labels={"AGAMA": (0.2, 0.0)}))
+    box = np.array(plain.boxes["agama"])
+    y0, y1 = int(box[:, 1].min()), int(box[:, 1].max()) + 1
+    label = (slice(y0, y1), slice(20, 110))
+    gray_plain = cv2.cvtColor(plain.image, cv2.COLOR_BGR2GRAY)
+    gray_faint = cv2.cvtColor(faint.image, cv2.COLOR_BGR2GRAY)
+    assert int(gray_plain[label].min()) < 90 < int(gray_faint[label].min())
+    value = (slice(y0, y1), slice(int(box[:, 0].min()), int(box[:, 0].max()) + 1))
+    assert np.array_equal(gray_plain[value], gray_faint[value])
+
+
+def test_card_prints_the_photo_where_the_template_puts_it() -> None:
+    assert template.PHOTO.pixels(CARD_W, CARD_H) == (720, 127, 952, 430)
+    card = render_card(make_identity(random.Random(2)), random.Random(2))
+    hsv = cv2.cvtColor(card.image, cv2.COLOR_BGR2HSV)
+    x0, y0, _, _ = template.PHOTO.grown(-0.01, -0.01).pixels(CARD_W, CARD_H)
+    corner = hsv[y0 : y0 + 20, x0 : x0 + 20, 1]  # the red or blue backdrop, well inside the box
+    outside = hsv[y0 : y0 + 20, x0 - 60 : x0 - 40, 1]  # the pale card left of it
+    assert float(corner.mean()) > 120 > float(outside.mean())

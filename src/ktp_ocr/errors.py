@@ -93,9 +93,5 @@ class TextNotFoundError(KtpOcrError):
     status = Status.TEXT_NOT_FOUND
 
 
-class UnrecognizedDocumentError(KtpOcrError):
-    status = Status.UNRECOGNIZED_DOCUMENT_TYPE
-
-
 class MultipleDocumentsError(KtpOcrError):
     status = Status.MULTIPLE_DOCUMENTS_DETECTED

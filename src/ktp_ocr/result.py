@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field
 from .errors import STATUS_CODES, Status
 from .template import FIELD_NAMES as FIELD_NAMES  # re-exported: the result is where callers look for it
 
-
 Polygon = list[list[int]]
 
 

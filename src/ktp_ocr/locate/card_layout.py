@@ -17,6 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..template import PHOTO, Zone
 from .card_photo import CARD_UNIT, PRINTED_AROUND, cards_around_photo, grown, stroke_share
 
 INSIDE_MARGIN = 0.02  # of the card diagonal: the predicted card must lie this far inside the frame
@@ -24,8 +25,8 @@ SURROUND = (1.04, 1.15)  # the blank ring checked around a predicted card: past 
 SPECK = 8  # pixels: strokes this small in the ring are a page's toner specks, not print
 BLANK_SHARE = 0.25  # the ring's print, as a share of the card's: a page's specks, not more print
 SQUARE = 0.03  # largest |cos| of a photo box's corner angle, and relative difference of its opposite sides
-CAPTION = (0.711, 0.70, 0.941, 0.84)  # card units (x0, y0, x1, y1): the caption printed under the photo
-ABOVE_PHOTO = (0.711, 0.03, 0.941, 0.17)  # card units: blank paper above the photo, beside the header
+CAPTION = Zone(PHOTO.x0, 0.70, PHOTO.x1, 0.84)  # the caption (issue place and date) under the photo, photo-wide
+ABOVE_PHOTO = Zone(PHOTO.x0, 0.03, PHOTO.x1, 0.17)  # blank paper above the photo, beside the header
 
 
 def card_from_print(gray: np.ndarray, photo: np.ndarray) -> np.ndarray | None:
@@ -49,11 +50,10 @@ def card_from_print(gray: np.ndarray, photo: np.ndarray) -> np.ndarray | None:
     return best
 
 
-def _zone_share(gray: np.ndarray, card: np.ndarray, zone: tuple[float, float, float, float]) -> float:
-    """Share of print (specks left out) in a rectangle given in card units on the card placed at ``card``."""
-    x0, y0, x1, y1 = zone
+def _zone_share(gray: np.ndarray, card: np.ndarray, zone: Zone) -> float:
+    """Share of print (specks left out) in a zone of the card placed at ``card``."""
     hom = cv2.getPerspectiveTransform(CARD_UNIT.astype(np.float32), card.astype(np.float32))
-    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32).reshape(-1, 1, 2)
+    corners = np.array(zone.corners(), np.float32).reshape(-1, 1, 2)
     quad = cv2.perspectiveTransform(corners, hom).reshape(4, 2).astype(np.float64)
     return stroke_share(gray, quad, np.zeros((4, 2)), SPECK)
 

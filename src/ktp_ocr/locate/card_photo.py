@@ -17,8 +17,10 @@ from typing import TypeVar
 import cv2
 import numpy as np
 
-# The photo box in card units (x across the 85.6 mm side, y across the 54 mm side), as printed on an e-KTP.
-PHOTO_BOX = np.array([[0.711, 0.199], [0.941, 0.199], [0.941, 0.674], [0.711, 0.674]])
+from ..template import CARD_ASPECT, PHOTO
+
+# The photo box in card units (TL, TR, BR, BL), as printed on an e-KTP.
+PHOTO_BOX = np.array(PHOTO.corners())
 CARD_UNIT = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
 DARKER_THAN_SURROUND = 0.7
 PRINTED_AROUND = 0.015  # share of dark-stroke pixels in the card predicted around a photo (blank page: ~0.002)
@@ -98,7 +100,7 @@ def _without_specks(strokes: np.ndarray, speck: int) -> np.ndarray:
 def cards_around_photo(photo: np.ndarray) -> list[np.ndarray]:
     """Card outlines predicted from a photo box (clockwise quad): every way of laying the printed photo onto
     it, upright or mirrored, whose mapping is close to a similarity (a card is not stretched one way)."""
-    size = np.array([85.6, 54.0])  # millimetres, so that a similarity is the right expectation
+    size = np.array([CARD_ASPECT, 1.0])  # card heights on both axes, so that a similarity is the right expectation
     out = []
     for mirrored in (False, True):
         box = (PHOTO_BOX[[0, 3, 2, 1]] if mirrored else PHOTO_BOX) * size

@@ -1,13 +1,15 @@
-"""Homogeneous 3x3 transforms, so every warp, turn, flip and resize composes into one matrix and inverts once."""
+"""Homogeneous 3x3 transforms, so every warp, turn and flip composes into one matrix and inverts once."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
+from ..template import CARD_ASPECT
+
 # ID-1 card, 85.6 x 54 mm, at about 300 dpi / 2.5: large enough for the smallest print, small enough for speed.
 CARD_WIDTH = 1000
-CARD_HEIGHT = 631
+CARD_HEIGHT = round(CARD_WIDTH / CARD_ASPECT)  # 631
 
 
 def order_corners(points: np.ndarray) -> np.ndarray:
@@ -29,14 +31,6 @@ def card_warp_matrix(corners: np.ndarray) -> np.ndarray:
     return np.asarray(cv2.getPerspectiveTransform(np.asarray(corners, np.float32), dst), dtype=np.float64)
 
 
-def scale_matrix(factor: float) -> np.ndarray:
-    return np.diag([factor, factor, 1.0])
-
-
-def translate_matrix(dx: float, dy: float) -> np.ndarray:
-    return np.array([[1, 0, dx], [0, 1, dy], [0, 0, 1]], dtype=np.float64)
-
-
 def turn_matrix(quarter_turns: int, width: int, height: int) -> np.ndarray:
     """Clockwise quarter turns of a width x height image, as ``np.rot90(img, -k)`` does to the pixels."""
     k = quarter_turns % 4
@@ -51,16 +45,6 @@ def turn_matrix(quarter_turns: int, width: int, height: int) -> np.ndarray:
 
 def mirror_matrix(width: int) -> np.ndarray:
     return np.array([[-1, 0, width - 1], [0, 1, 0], [0, 0, 1]], dtype=np.float64)
-
-
-def rotate_matrix(degrees: float, width: int, height: int) -> tuple[np.ndarray, int, int]:
-    """Rotation about the centre that keeps the whole image, with the new canvas size."""
-    m = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-    cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    new_w, new_h = int(height * sin + width * cos), int(height * cos + width * sin)
-    m[0, 2] += new_w / 2 - width / 2
-    m[1, 2] += new_h / 2 - height / 2
-    return np.vstack([m, [0, 0, 1]]), new_w, new_h
 
 
 def apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:

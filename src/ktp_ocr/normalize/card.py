@@ -1,43 +1,79 @@
-"""Normalise all fields of one card together, because the region fields depend on each other and on the NIK."""
+"""Normalise all fields of one card together: the region fields depend on each other and on the NIK, and a
+foreigner's card (KTP-el WNA) switches every closed vocabulary to its English list.
+
+Which cleaner a field gets is read from its spec in ``template.FIELDS`` (its ``kind`` and ``vocabulary``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from rapidfuzz import fuzz, process
+
+from ..template import FIELDS, Kind
 from . import fields as f
 from . import regions, vocab
-from .text import clean_words, strip_colon
+from .text import clean_words, collapse, strip_colon
 
 REGION_CUTOFF = 75.0
-PLACE_CUTOFF = 88.0
+PLACE_CUTOFF = 88.0  # a birthplace is snapped to a regency name only when nearly equal: it may lie abroad
+FOREIGN_MARGIN = 10.0  # an English reading must beat the Indonesian one by this much to count as evidence
+FOREIGN_EVIDENCE = 2  # fields read better in English before a card is taken for a foreigner's
 
-_SIMPLE: dict[str, Callable[[str], f.Normalized]] = {
-    "nik": f.normalize_nik,
-    "nama": f.normalize_text,
-    "tempat_lahir": f.normalize_text,
-    "tanggal_lahir": f.normalize_date,
-    "jenis_kelamin": f.normalize_sex,
-    "golongan_darah": f.normalize_blood,
-    "alamat": f.normalize_text,
-    "rt_rw": f.normalize_rt_rw,
-    "agama": lambda t: f.snap(t, vocab.AGAMA),
-    "status_perkawinan": lambda t: f.snap(t, vocab.STATUS_PERKAWINAN),
-    "pekerjaan": lambda t: f.snap(t, vocab.PEKERJAAN, cutoff=75.0),
-    "kewarganegaraan": f.normalize_kewarganegaraan,
-    "berlaku_hingga": f.normalize_berlaku,
-    "tanggal_terbit": f.normalize_date,
-}
+
+def is_foreign(raw: dict[str, str]) -> bool:
+    """A KTP-el WNA prints its values in English and its nationality as a country: decide from the evidence
+    of the closed-vocabulary fields and the nationality, never from one field alone."""
+    votes = 0
+    for spec in FIELDS:
+        text = collapse(strip_colon(raw.get(spec.name, "")))
+        if spec.kind is not Kind.VOCAB or spec.vocabulary is None or not text:
+            continue
+        native = process.extractOne(text, vocab.VOCABULARIES[spec.vocabulary], scorer=fuzz.ratio)
+        english = process.extractOne(text, vocab.VOCABULARIES_EN[spec.vocabulary], scorer=fuzz.ratio)
+        if english and english[1] >= 75 and (native is None or english[1] >= native[1] + FOREIGN_MARGIN):
+            votes += 1
+    citizenship = raw.get("kewarganegaraan", "")
+    if citizenship.strip() and not f.reads_as_wni(citizenship):
+        votes += 1
+    return votes >= FOREIGN_EVIDENCE
+
+
+def _cleaner(kind: Kind, vocabulary: tuple[str, ...], cutoff: float, foreign: bool) -> Callable[[str], f.Normalized]:
+    cleaners: dict[Kind, Callable[[str], f.Normalized]] = {
+        Kind.NIK: f.normalize_nik,
+        Kind.NAME: f.normalize_name,
+        Kind.WORDS: f.normalize_text,
+        Kind.DATE: f.normalize_date,
+        Kind.RT_RW: f.normalize_rt_rw,
+        Kind.BLOOD: f.normalize_blood,
+        Kind.VALIDITY: f.normalize_berlaku,
+        Kind.CITIZENSHIP: lambda t: f.normalize_kewarganegaraan(t, foreign),
+        Kind.SEX: lambda t: f.normalize_sex(t, vocabulary),
+        Kind.VOCAB: lambda t: f.snap(t, vocabulary, cutoff),
+    }
+    return cleaners[kind]
 
 
 def normalize_card(raw: dict[str, str]) -> dict[str, f.Normalized]:
-    """Clean value per field name; fields without raw text are absent."""
-    out = {name: fn(raw[name]) for name, fn in _SIMPLE.items() if raw.get(name, "").strip()}
-    out["golongan_darah"] = f.normalize_blood(raw.get("golongan_darah", ""))  # blank on the card means "-"
-    if "pekerjaan" in out and not out["pekerjaan"].valid:
-        out["pekerjaan"] = f.normalize_text(raw["pekerjaan"])  # a job off the list is printed as written
+    """Clean value per field name; fields without raw text are absent, except a blank blood type (``-``)."""
+    foreign = is_foreign(raw)
+    lists = vocab.VOCABULARIES_EN if foreign else vocab.VOCABULARIES
+    out: dict[str, f.Normalized] = {}
+    for spec in FIELDS:
+        text = raw.get(spec.name, "")
+        if spec.kind is Kind.REGION or (not text.strip() and spec.kind is not Kind.BLOOD):
+            continue
+        choices = lists[spec.vocabulary] if spec.vocabulary else ()
+        value = _cleaner(spec.kind, choices, spec.cutoff, foreign)(text)
+        if spec.open_vocabulary and not value.valid:
+            value = f.normalize_text(text)  # a job off the list is printed as written
+        out[spec.name] = value
+    if foreign:
+        for value in out.values():
+            value.warnings.append("foreigner's card (KTP-el WNA): values as printed in English")
     nik = out.get("nik")
-    nik_digits = nik.value if nik and nik.valid and nik.value else ""
-    out.update(_regions(raw, nik_digits))
+    out.update(_regions(raw, nik.value if nik and nik.valid and nik.value else "", out.get("tempat_lahir")))
     return out
 
 
@@ -50,10 +86,10 @@ def _snap_region(
     match = regions.best_match(cleaned, forms, prefer, cutoff)
     if match is None:
         return f.Normalized(cleaned, 0.6, False, ["not in the Kemendagri list"]), None
-    return f.Normalized(match.printed, match.score / 100.0), match.code
+    return f.Normalized(regions.keep_printed_spaces(match.printed, cleaned), match.score / 100.0), match.code
 
 
-def _regions(raw: dict[str, str], nik: str) -> dict[str, f.Normalized]:
+def _regions(raw: dict[str, str], nik: str, birthplace: f.Normalized | None) -> dict[str, f.Normalized]:
     """Province, regency, district, village and issue place, each searched inside the level above it."""
     nik_prov, nik_reg, nik_dist = (nik[:2], f"{nik[:2]}.{nik[2:4]}", f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}") if nik else (
         None, None, None)  # fmt: skip
@@ -80,8 +116,9 @@ def _regions(raw: dict[str, str], nik: str) -> dict[str, f.Normalized]:
         forms = regions.regency_forms(prov_code) if prov_code else ()
         out["tempat_terbit"], _ = _snap_region(raw["tempat_terbit"], forms, reg_code) if forms else (
             f.normalize_text(raw["tempat_terbit"]), None)  # fmt: skip
-    if "tempat_lahir" in out and out["tempat_lahir"].value:
-        place, _ = _snap_region(out["tempat_lahir"].value, regions.regency_forms(None), reg_code, PLACE_CUTOFF)
+    if birthplace is not None and birthplace.value:
+        place, _ = _snap_region(birthplace.value, regions.regency_forms(None), reg_code, PLACE_CUTOFF)
         if place.valid:
+            place.quality = min(place.quality, birthplace.quality)
             out["tempat_lahir"] = place
     return out

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from . import vocab
-from .dates import find_date_span, parse_date
-from .text import clean_words, collapse, repair_digits, strip_colon
+from .dates import parse_date
+from .text import clean_words, collapse, repair_digits, repair_letters, strip_colon
 
 REPAIR_PENALTY = 0.06
 
@@ -52,23 +52,22 @@ def normalize_date(text: str) -> Normalized:
     return Normalized(value, max(0.0, 1.0 - REPAIR_PENALTY * repairs))
 
 
-def split_birth(text: str) -> tuple[str, str]:
-    """``GARUT, 24-09-1981`` -> (``GARUT``, ``24-09-1981``); the date is the last date-like run."""
-    text = strip_colon(text)
-    span = find_date_span(text)
-    if span is None:
-        parts = re.split(r"[,.]\s*(?=[0-9OIl]{1,2}\W)", text, maxsplit=1)
-        return (parts[0], parts[1]) if len(parts) == 2 else (text, "")
-    return text[: span[0]], text[span[0] :]
-
-
 def normalize_text(text: str) -> Normalized:
     value = clean_words(strip_colon(text))
     return Normalized(value or None, 1.0 if value else 0.0, bool(value))
 
 
+def normalize_name(text: str) -> Normalized:
+    """A value printed in letters only (nama, tempat_lahir): digits are misread letters and are repaired."""
+    letters, repairs = repair_letters(strip_colon(text))
+    value = clean_words(letters)
+    return Normalized(value or None, max(0.0, 1.0 - REPAIR_PENALTY * repairs) if value else 0.0, bool(value))
+
+
 def normalize_rt_rw(text: str) -> Normalized:
     digits, repairs = repair_digits(strip_colon(text))
+    if len(digits) == 7 and digits[3] in "17" and not re.search(r"[/\\|]", text):
+        digits, repairs = digits[:3] + digits[4:], repairs + 1  # the printed slash read as a 1 or a 7
     if len(digits) == 6:
         return Normalized(f"{digits[:3]}/{digits[3:]}", max(0.0, 1.0 - REPAIR_PENALTY * repairs))
     halves = re.split(r"[/\\|]", strip_colon(text), maxsplit=1)
@@ -96,19 +95,34 @@ def normalize_berlaku(text: str) -> Normalized:
     return normalize_date(cleaned)
 
 
-def normalize_kewarganegaraan(text: str) -> Normalized:
+def reads_as_wni(text: str) -> bool:
+    """A citizen's card prints WNI; OCR may drop or bend a letter (``WN``, ``WNL``)."""
+    cleaned = collapse(strip_colon(text))
+    return bool(cleaned) and ("INDONESIA" in cleaned or fuzz.ratio(cleaned, vocab.WNI) >= 60 or cleaned[:2] == "WN")
+
+
+def normalize_kewarganegaraan(text: str, foreign: bool = False) -> Normalized:
+    """WNI on a citizen's card; on a foreigner's card the country as printed (``JEPANG``), snapped to the
+    Indonesian country names when close, else kept as read."""
     cleaned = collapse(strip_colon(text))
     if not cleaned:
         return Normalized(None, 0.0, False, ["empty"])
-    if "WNA" in cleaned:
+    if cleaned == "WNA":
         return Normalized("WNA")
-    if "INDONESIA" in cleaned or "WN" in cleaned or fuzz.ratio(cleaned, "WNI") >= 60:
-        return Normalized("WNI", 1.0 if cleaned == "WNI" else 0.85)
-    return Normalized("WNI", 0.4, True, ["guessed"])
+    letters, _ = repair_letters(cleaned)  # a country's name has no digit
+    hit = process.extractOne(letters, vocab.countries(), scorer=fuzz.ratio, score_cutoff=85.0)
+    if hit is not None and (foreign or len(cleaned) > 4):
+        return Normalized(hit[0], float(hit[1]) / 100.0)
+    if reads_as_wni(cleaned):
+        return Normalized(vocab.WNI, 1.0 if cleaned == vocab.WNI else 0.85)
+    if foreign:
+        return Normalized(clean_words(cleaned) or None, 0.5, True, ["not a known country name"])
+    return Normalized(vocab.WNI, 0.4, True, ["guessed"])
 
 
-def normalize_sex(text: str) -> Normalized:
+def normalize_sex(text: str, choices: tuple[str, ...] = vocab.JENIS_KELAMIN) -> Normalized:
+    """LAKI-LAKI / PEREMPUAN, or MALE / FEMALE on a foreigner's card (``choices``)."""
     cleaned = collapse(strip_colon(text))
-    if cleaned.startswith("LAKI") or "LAKI" in cleaned:
+    if "LAKI" in cleaned and "LAKI-LAKI" in choices:
         return Normalized("LAKI-LAKI", 1.0)
-    return snap(cleaned, vocab.JENIS_KELAMIN, cutoff=50.0)
+    return snap(cleaned, choices, cutoff=50.0)

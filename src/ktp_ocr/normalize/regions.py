@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from .vocab import PROVINCE_PRINTED
 
 NIK_REGION_BONUS = 6.0
+MIN_WORD = 3  # letters on each side of a space the reading adds to an official name
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,34 @@ def child_forms(parent_code: str) -> tuple[tuple[str, str], ...]:
 def _spaceless(text: str) -> str:
     """OCR often drops the space inside a two-word name (PASIRKALIKI): compare names without spaces."""
     return text.replace(" ", "")
+
+
+def keep_printed_spaces(official: str, read: str) -> str:
+    """The official name spelled with the card's word breaks where the two differ only in spaces.
+
+    The list writes some names as one word that cards print as two (and the other way round), and OCR may
+    glue a narrow gap: a space is kept where the list has one, and where the reading has one between two
+    words of at least ``MIN_WORD`` letters (a space read inside a word, ``JA WA``, splits off a short piece).
+    """
+    if _spaceless(official) != _spaceless(read):
+        return official
+    read_breaks = _letters_before_spaces(read)
+    edges = [0, *read_breaks, len(_spaceless(read))]
+    kept = {b for k, b in enumerate(read_breaks, 1) if min(b - edges[k - 1], edges[k + 1] - b) >= MIN_WORD}
+    breaks = set(_letters_before_spaces(official)) | kept
+    letters = _spaceless(official)
+    return "".join((" " if i in breaks and i > 0 else "") + ch for i, ch in enumerate(letters))
+
+
+def _letters_before_spaces(text: str) -> list[int]:
+    """Positions (in the spaceless text) of the letters that follow a space."""
+    out, n = [], 0
+    for ch in text:
+        if ch == " ":
+            out.append(n)
+        else:
+            n += 1
+    return out
 
 
 def best_match(

@@ -7,12 +7,15 @@ confuses with digits are read as those digits, and each repair is counted so con
 from __future__ import annotations
 
 import re
+import unicodedata
 
 TO_DIGIT = {
     "O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "C": "0",
     "I": "1", "l": "1", "L": "1", "|": "1", "!": "1", "i": "1", "J": "1", "T": "7",
     "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9", "q": "9", "A": "4", "?": "7",
 }  # fmt: skip
+
+TO_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "6": "G", "2": "Z", "4": "A", "7": "T", "|": "I"}
 
 _SPACES = re.compile(r"\s+")
 _AROUND_PUNCT = re.compile(r"\s*([./,:\-])\s*")
@@ -31,6 +34,23 @@ def repair_digits(text: str) -> tuple[str, int]:
     return "".join(out), repairs
 
 
+def repair_letters(text: str) -> tuple[str, int]:
+    """Read a letters-only value (a name, a birthplace): digits OCR confuses with letters become those letters.
+
+    A KTP prints no digit in a name or a place, so a digit there is a misread letter (``0`` for ``O``, ``1`` for
+    ``I``, ``5`` for ``S``); each change is counted so confidence can drop with it.
+    """
+    out = [TO_LETTER.get(ch, ch) for ch in text]
+    repairs = sum(a != b for a, b in zip(out, text, strict=True))
+    return "".join(out), repairs
+
+
+def ascii_letters(text: str) -> str:
+    """Accented letters the recogniser's wide alphabet offers (``Ç``, ``É``) read as the plain letters a KTP
+    prints: the card's typeface has no diacritics."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def collapse(text: str) -> str:
     """Upper-case, single spaces, no spaces around ``. / , : -``: the canonical comparison of the labels."""
     text = _SPACES.sub(" ", text.upper())
@@ -45,6 +65,6 @@ def strip_colon(text: str) -> str:
 
 def clean_words(text: str) -> str:
     """A free-text value (name, address, place): upper case, printable punctuation only, tidy spaces."""
-    text = re.sub(r"[^A-Za-z0-9.,'/()\-\s]", " ", text)
+    text = re.sub(r"[^A-Za-z0-9.,'/()\-\s]", " ", ascii_letters(text))
     text = _SPACES.sub(" ", text).strip(" .,-:")
     return text.upper()

@@ -167,9 +167,6 @@ PEKERJAAN_EN = (
     "FARMER",
     "OTHERS",
 )
-# Words that only a foreigner's card prints in a value: seeing them switches the card to the English lists.
-WNA_MARKERS = frozenset({"MALE", "FEMALE", "MARRIED", "NOT MARRIED", "DIVORCED", "WIDOWED", *AGAMA_EN} - {"ISLAM", "HINDU"})
-
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "JENIS_KELAMIN": JENIS_KELAMIN,
     "AGAMA": AGAMA,

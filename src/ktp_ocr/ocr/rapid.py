@@ -36,7 +36,7 @@ class RapidOcrEngine:
             }
         )
         if space_min_prob is not None:
-            rec = self._ocr._load_rec_model()
+            rec = self._ocr._load_rec_model()  # type: ignore[no-untyped-call]
             rec.postprocess_op = SpacedCtcDecode(rec.postprocess_op, space_min_prob)
         # RapidOCR keeps per-call settings on the instance, so calls are serialised; onnxruntime already
         # spreads one call over every core.

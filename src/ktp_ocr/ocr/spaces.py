@@ -14,6 +14,7 @@ to raise the space class a little. A gap next to an existing space or at either 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,7 @@ def promote_spaces(
     """
     chars = np.flatnonzero(index != BLANK)
     added = 0
-    for left, right in zip(chars[:-1], chars[1:], strict=True):
+    for left, right in itertools.pairwise(chars):
         if right - left < 2:
             continue
         a, b = int(index[left]), int(index[right])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -74,7 +74,6 @@ class ServiceState:
     metrics: Metrics
     api_keys: frozenset[str]
     base_options: ReaderOptions
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def get_state(request: Request) -> ServiceState:

@@ -29,7 +29,7 @@ Image8 = NDArray[Any]  # uint8 BGR; Any because OpenCV stubs return loosely type
 FloatImg = NDArray[Any]  # float32 BGR working image
 Effect = dict[str, Any]
 
-PROFILES = ("clean", "phone", "hard", "mixed")
+PROFILES = ("clean", "phone", "hard", "mixed", "words")  # words: phone capture of cards with words classes
 _CARD_CORNERS = np.array([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]], np.float32)
 
 
@@ -87,7 +87,7 @@ def _plan(profile: str, rng: random.Random) -> dict[str, Any]:
         p["tilt"] = rng.uniform(-0.8, 0.8)
         p["jpeg"] = rng.randint(88, 95)
         return p
-    if profile == "phone":
+    if profile in ("phone", "words"):  # words cards test reading, not capture: mild, realistic phone photos
         p["background"] = rng.choice(["wood", "fabric", "paper", "desk", "plain"])
         p["frac"] = rng.uniform(0.45, 0.9)
         p["long"] = rng.randint(900, 1600)

@@ -22,33 +22,21 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
+from ..template import BLOOD_ROW, PHOTO, ROWS
 from .fonts import font
+from .printing import FaintLabels, PrintPlan, draw_spaced, rect, spaced_advance, split_place, sub_box_spaced
 
 CARD_W = 1012
 CARD_H = 638
 CORNER_RADIUS = 36
 
 Box = list[list[float]]
+Ink = tuple[int, int, int]
 Image8 = NDArray[Any]  # uint8 BGR; Any because OpenCV stubs return loosely typed arrays
 
-# (label, field, indented) in printed order; Gol. Darah shares the Jenis Kelamin row.
-_ROWS: tuple[tuple[str, str, bool], ...] = (
-    ("Nama", "nama", False),
-    ("Tempat/Tgl Lahir", "tempat_tgl_lahir", False),
-    ("Jenis Kelamin", "jenis_kelamin", False),
-    ("Alamat", "alamat", False),
-    ("RT/RW", "rt_rw", True),
-    ("Kel/Desa", "kelurahan_desa", True),
-    ("Kecamatan", "kecamatan", True),
-    ("Agama", "agama", False),
-    ("Status Perkawinan", "status_perkawinan", False),
-    ("Pekerjaan", "pekerjaan", False),
-    ("Kewarganegaraan", "kewarganegaraan", False),
-    ("Berlaku Hingga", "berlaku_hingga", False),
-)
-
-_PHOTO = (720, 127, 952, 430)  # x0, y0, x1, y1 of the photo box
+_PHOTO = PHOTO.pixels(CARD_W, CARD_H)  # x0, y0, x1, y1 of the photo box: (720, 127, 952, 430)
 _VALUE_RIGHT = 705  # values must end before the photo column
+_LEGACY_WRAPS = frozenset({"alamat"})  # what the older profiles wrap; the words profile follows the template
 
 
 @dataclass
@@ -65,13 +53,7 @@ class RenderedCard:
     style: dict[str, object] = field(default_factory=dict)
 
 
-def _rect(x0: float, y0: float, x1: float, y1: float) -> Box:
-    return [
-        [round(x0, 1), round(y0, 1)],
-        [round(x1, 1), round(y0, 1)],
-        [round(x1, 1), round(y1, 1)],
-        [round(x0, 1), round(y1, 1)],
-    ]
+_rect = rect
 
 
 def _union(a: Box, b: Box) -> Box:
@@ -180,8 +162,11 @@ def card_mask() -> Image8:
 
 
 # ---------------------------------------------------------------- photo, signature
-def _photo(rng: random.Random, w: int, h: int, female: bool) -> Image.Image:
-    """A drawn head-and-shoulders placeholder on a red or blue backdrop (never a real face)."""
+def _photo(rng: random.Random, w: int, h: int, female: bool, veil: bool = True) -> Image.Image:
+    """A drawn head-and-shoulders placeholder on a red or blue backdrop (never a real face).
+
+    ``veil`` False (a foreign woman not listed as Muslim) draws no hijab; the random draws stay the same.
+    """
     bg = rng.choice([(205, 35, 40), (190, 25, 30), (40, 90, 190), (60, 120, 200)])
     s = 2
     im = Image.new("RGB", (w * s, h * s), bg)
@@ -194,7 +179,7 @@ def _photo(rng: random.Random, w: int, h: int, female: bool) -> Image.Image:
     d.ellipse([cx - w * s * 0.55, h * s * 0.72, cx + w * s * 0.55, h * s * 1.35], fill=cloth)
     d.rectangle([cx - head_w * 0.22, head_top + head_h * 0.8, cx + head_w * 0.22, head_top + head_h * 1.3], fill=skin)
     d.ellipse([cx - w * s * 0.5, head_top + head_h * 1.15, cx + w * s * 0.5, h * s * 1.6], fill=cloth)
-    hijab = female and rng.random() < 0.6
+    hijab = female and rng.random() < 0.6 and veil
     hair = rng.choice([(20, 15, 12), (35, 25, 20), (60, 45, 35)])
     if hijab:
         scarf = rng.choice([(30, 30, 35), (200, 190, 170), (120, 60, 80), (60, 80, 120), (230, 230, 230)])
@@ -262,23 +247,28 @@ def _signature(rng: random.Random, d: ImageDraw.ImageDraw, cx: float, cy: float)
 
 
 # ---------------------------------------------------------------- text
-def _fit(kind: str, size: int, text: str, max_w: float) -> ImageFont.FreeTypeFont:
+def _width(f: ImageFont.FreeTypeFont, text: str, gap: float | None) -> float:
+    """Printed width of ``text``; with narrow word spaces when ``gap`` is set."""
+    return f.getlength(text) if gap is None else spaced_advance(text, f, gap)(len(text))
+
+
+def _fit(kind: str, size: int, text: str, max_w: float, gap: float | None = None) -> ImageFont.FreeTypeFont:
     """Largest font of ``kind`` not above ``size`` whose rendering of ``text`` fits ``max_w``."""
     f = font(kind, size)
-    while size > 12 and f.getlength(text) > max_w:
+    while size > 12 and _width(f, text, gap) > max_w:
         size -= 1
         f = font(kind, size)
     return f
 
 
-def _wrap(text: str, f: ImageFont.FreeTypeFont, max_w: float) -> list[str]:
+def _wrap(text: str, f: ImageFont.FreeTypeFont, max_w: float, gap: float | None = None) -> list[str]:
     """Split ``text`` into at most two lines at a word boundary, as the card printer does for Alamat."""
-    if f.getlength(text) <= max_w:
+    if _width(f, text, gap) <= max_w:
         return [text]
     words = text.split(" ")
     for cut in range(len(words) - 1, 0, -1):
         first = " ".join(words[:cut])
-        if f.getlength(first) <= max_w:
+        if _width(f, first, gap) <= max_w:
             return [first, " ".join(words[cut:])]
     return [text]
 
@@ -305,8 +295,61 @@ def _sub_box(
     return _rect(x, y0, x + f.getlength(full[start:end].rstrip()), y1)
 
 
-def render_card(ident: dict[str, str], rng: random.Random) -> RenderedCard:
-    """Render ``ident`` on an upright 1012x638 card; return the image, mask and every value's box."""
+def _value(
+    d: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, f: ImageFont.FreeTypeFont, ink: Ink, gap: float | None
+) -> Box:
+    """Draw one value line, with narrow word spaces when ``gap`` is set (a condensed print)."""
+    if gap is None:
+        return _draw_text(d, xy, text, f, ink)
+    return draw_spaced(d, xy, text, f, ink, gap)
+
+
+def _under_photo(
+    d: ImageDraw.ImageDraw,
+    ident: dict[str, str],
+    plan: PrintPlan | None,
+    box: tuple[int, int, int, int],
+    tsize: int,
+    sans: str,
+    ink: Ink,
+) -> tuple[dict[str, Box], int]:
+    """Issue place (one line, or prefix and name on two) and issue date, centred under the photo.
+
+    Returns their boxes and the extra height the second place line takes (the signature moves down by it).
+    """
+    px0, _, px1, py1 = box
+    pcx = (px0 + px1) / 2
+    place = ident["tempat_terbit"]
+    gap = plan.word_gap.get("tempat_terbit") if plan else None
+    lines = split_place(place) if plan and plan.two_line_place else [place]
+    boxes: dict[str, Box] = {}
+    if len(lines) == 1 and gap is None:
+        ft = _fit(sans, tsize, place, px1 - px0 + 30)
+        boxes["tempat_terbit"] = _draw_text(d, (pcx, py1 + 30), place, ft, ink, anchor="ms")
+        extra = 0
+    else:
+        pitch = tsize + 3
+        top = py1 + (30 if len(lines) == 1 else 27)
+        union: Box | None = None
+        for i, line in enumerate(lines):
+            ft = _fit(sans, tsize, line, px1 - px0 + 30, gap)
+            b = draw_spaced(d, (pcx, top + i * pitch), line, ft, ink, 1.0 if gap is None else gap, centred=True)
+            union = b if union is None else _union(union, b)
+        assert union is not None
+        boxes["tempat_terbit"] = union
+        extra = (len(lines) - 1) * (pitch - 3)
+    boxes["tanggal_terbit"] = _draw_text(
+        d, (pcx, py1 + 57 + extra), ident["tanggal_terbit"], font(sans, tsize), ink, anchor="ms"
+    )
+    return boxes, extra
+
+
+def render_card(ident: dict[str, str], rng: random.Random, plan: PrintPlan | None = None) -> RenderedCard:
+    """Render ``ident`` on an upright 1012x638 card; return the image, mask and every value's box.
+
+    ``plan`` (the ``words`` profile) asks for print variations; without it the card is drawn exactly as the
+    older profiles always drew it, drawing the same random numbers in the same order.
+    """
     variant = rng.randrange(6)
     bg = _background(variant)
     im = Image.fromarray(cv2.cvtColor(bg, cv2.COLOR_BGR2RGB))
@@ -337,7 +380,7 @@ def render_card(ident: dict[str, str], rng: random.Random) -> RenderedCard:
     d.text((180 + jx, nik_y), ":", font=ocr, fill=ink, anchor="ls")
     boxes["nik"] = _draw_text(d, (220 + jx, nik_y), ident["nik"], ocr, ink)
 
-    # label / value rows
+    # label / value rows, as the template lists them
     lsize = rng.randint(22, 24)
     lab_f = font(sans, lsize)
     pitch = rng.uniform(29.5, 31.0)
@@ -346,62 +389,88 @@ def render_card(ident: dict[str, str], rng: random.Random) -> RenderedCard:
     max_w = _VALUE_RIGHT - val_x
     y = 190 + jy
     # printing quirks seen on real cards; the field values stay normalised (upper case, NNN/NNN)
-    gol_label = rng.choice(["Gol. Darah", "Gol. Darah", "Gol Darah"])
+    gol_label = rng.choice([BLOOD_ROW.label, BLOOD_ROW.label, "Gol Darah"])
     kelamin_label = "Jenis kelamin" if rng.random() < 0.3 else "Jenis Kelamin"
     printed = dict(ident)
     if rng.random() < 0.2:
         printed["rt_rw"] = ident["rt_rw"].replace("/", " / ")
     if rng.random() < 0.08:
         printed["status_perkawinan"] = ident["status_perkawinan"].title()
-    for label, key, indented in _ROWS:
-        label = kelamin_label if key == "jenis_kelamin" else label
-        lx = (75 if indented else 25) + jx
-        d.text((lx, y), label, font=lab_f, fill=ink, anchor="ls")
-        colon_here = max(colon_x, lx + lab_f.getlength(label) + 2)
+    gaps = plan.word_gap if plan else {}
+    wraps = {f for r in ROWS if r.wraps for f in r.fields} if plan and plan.wrap_by_template else _LEGACY_WRAPS
+    faint = FaintLabels((CARD_W, CARD_H), plan.seed) if plan and plan.faint_labels else None
+
+    def label(row_key: str, xy: tuple[float, float], text: str) -> None:
+        if faint is not None and plan is not None and row_key in plan.faint_labels:
+            faint.add(xy, text, lab_f, *plan.faint_labels[row_key])
+        else:
+            d.text(xy, text, font=lab_f, fill=ink, anchor="ls")
+
+    for row in ROWS:
+        if row.fields == ("nik",):  # printed above in the OCR face
+            continue
+        key = row.fields[0] if len(row.fields) == 1 else "tempat_tgl_lahir"
+        text_label = kelamin_label if key == "jenis_kelamin" else row.label
+        lx = (75 if row.indented else 25) + jx
+        label(row.key, (lx, y), text_label)
+        colon_here = max(colon_x, lx + lab_f.getlength(text_label) + 2)
         d.text((colon_here, y), ":", font=lab_f, fill=ink, anchor="ls")
         vx = max(val_x, colon_here + 10)
         if key == "tempat_tgl_lahir":
-            text = f"{ident['tempat_lahir']}, {ident['tanggal_lahir']}"
-            f = _fit(sans, lsize, text, max_w)
-            d.text((vx, y), text, font=f, fill=ink, anchor="ls")
-            n = len(ident["tempat_lahir"])
-            boxes["tempat_lahir"] = _sub_box(d, (vx, y), text, 0, n, f)
-            boxes["tanggal_lahir"] = _sub_box(d, (vx, y), text, n + 2, len(text), f)
+            place, date = row.fields
+            text = f"{ident[place]}, {ident[date]}"
+            gap = gaps.get(place)
+            f = _fit(sans, lsize, text, max_w, gap)
+            n = len(ident[place])
+            if gap is None:
+                d.text((vx, y), text, font=f, fill=ink, anchor="ls")
+                boxes[place] = _sub_box(d, (vx, y), text, 0, n, f)
+                boxes[date] = _sub_box(d, (vx, y), text, n + 2, len(text), f)
+            else:
+                draw_spaced(d, (vx, y), text, f, ink, gap)
+                boxes[place] = sub_box_spaced(d, (vx, y), text, 0, n, f, gap)
+                boxes[date] = sub_box_spaced(d, (vx, y), text, n + 2, len(text), f, gap)
         elif key == "jenis_kelamin":
             boxes[key] = _draw_text(d, (vx, y), ident[key], lab_f, ink)
             gx = 500 + jx + rng.uniform(-6, 10)
-            d.text((gx, y), gol_label, font=lab_f, fill=ink, anchor="ls")
+            label(BLOOD_ROW.key, (gx, y), gol_label)
             gcol = gx + lab_f.getlength(gol_label) + rng.choice([4, 12, 22])
             d.text((gcol, y), ":", font=lab_f, fill=ink, anchor="ls")
-            boxes["golongan_darah"] = _draw_text(d, (gcol + 10, y), ident["golongan_darah"], lab_f, ink)
-        elif key == "alamat":
-            lines = _wrap(ident[key], lab_f, max_w)
+            (blood,) = BLOOD_ROW.fields
+            if plan is not None and plan.blood_blank and ident[blood] == "-":  # unknown type left blank
+                boxes[blood] = draw_spaced(d, (gcol + 10, y), "", lab_f, ink, 1.0)
+            else:
+                boxes[blood] = _draw_text(d, (gcol + 10, y), ident[blood], lab_f, ink)
+        elif key in wraps:
+            lines = _wrap(printed[key], lab_f, max_w, gaps.get(key))
             box: Box | None = None
             for i, line in enumerate(lines):
-                f = _fit(sans, lsize, line, max_w)
-                b = _draw_text(d, (vx, y + i * pitch), line, f, ink)
+                f = _fit(sans, lsize, line, max_w, gaps.get(key))
+                b = _value(d, (vx, y + i * pitch), line, f, ink, gaps.get(key))
                 box = b if box is None else _union(box, b)
             assert box is not None
             boxes[key] = box
             y += (len(lines) - 1) * pitch
         else:
-            f = _fit(sans, lsize, printed[key], max_w)
-            boxes[key] = _draw_text(d, (vx, y), printed[key], f, ink)
+            f = _fit(sans, lsize, printed[key], max_w, gaps.get(key))
+            boxes[key] = _value(d, (vx, y), printed[key], f, ink, gaps.get(key))
         y += pitch
 
     # photo, issue place/date, signature
     px0, py0, px1, py1 = (int(v + jx * 0.5) for v in _PHOTO)
-    im.paste(_photo(rng, px1 - px0, py1 - py0, ident["jenis_kelamin"] == "PEREMPUAN"), (px0, py0))
+    female = ident["jenis_kelamin"] in ("PEREMPUAN", "FEMALE")
+    veil = ident["jenis_kelamin"] != "FEMALE" or ident["agama"] in ("MOSLEM", "ISLAM")
+    im.paste(_photo(rng, px1 - px0, py1 - py0, female, veil), (px0, py0))
     pcx = (px0 + px1) / 2
     tsize = rng.randint(20, 22)
-    ft = _fit(sans, tsize, ident["tempat_terbit"], px1 - px0 + 30)
-    boxes["tempat_terbit"] = _draw_text(d, (pcx, py1 + 30), ident["tempat_terbit"], ft, ink, anchor="ms")
-    boxes["tanggal_terbit"] = _draw_text(
-        d, (pcx, py1 + 57), ident["tanggal_terbit"], font(sans, tsize), ink, anchor="ms"
-    )
-    _signature(rng, d, pcx + rng.uniform(-20, 20), py1 + 110)
+    under, extra = _under_photo(d, ident, plan, (px0, py0, px1, py1), tsize, sans, ink)
+    boxes.update(under)
+    _signature(rng, d, pcx + rng.uniform(-20, 20), py1 + 110 + extra)
 
-    out = cv2.cvtColor(np.asarray(im, np.uint8), cv2.COLOR_RGB2BGR)
+    rgb = np.asarray(im, np.uint8)
+    if faint is not None:
+        rgb = faint.apply(rgb, ink)
+    out = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
     soft = rng.uniform(0.35, 0.75)  # dye-sublimation print under laminate is never razor sharp
     out = cv2.GaussianBlur(out, (0, 0), soft)
     # tiny per-card tint change so cards of one variant are not pixel-identical

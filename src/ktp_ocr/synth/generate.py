@@ -24,6 +24,8 @@ import numpy as np
 from .capture import PROFILES, capture
 from .card import render_card
 from .identity import FIELDS, make_identity
+from .marks import draw_marks
+from .words import prepare
 
 LabelEntry = dict[str, Any]
 
@@ -43,7 +45,14 @@ def render_card_entry(seed: int, index: int, profile: str = "mixed") -> tuple[by
     """Render card ``index`` of the set ``seed`` under ``profile``: JPEG bytes and its label entry."""
     id_rng, img_rng, nrng = _rngs(seed, index)
     ident = make_identity(id_rng)
-    card = render_card(ident, img_rng)
+    words = None
+    if profile == "words":  # its own generator: the other profiles draw exactly what they always drew
+        words_rng = random.Random(f"ktp-synth:{seed}:{index}:words")
+        words = prepare(ident, words_rng, seed=seed * 1_000_003 + index)
+        ident = words.ident
+    card = render_card(ident, img_rng, words.plan if words else None)
+    if words is not None and "marks" in words.classes:
+        words.effects.append(draw_marks(card.image, card.boxes, words_rng))
     cap = capture(card, profile, img_rng, nrng)
     ok, buf = cv2.imencode(".jpg", cap.image, [cv2.IMWRITE_JPEG_QUALITY, cap.jpeg_quality])
     if not ok:  # pragma: no cover - OpenCV always encodes a valid uint8 image
@@ -52,12 +61,12 @@ def render_card_entry(seed: int, index: int, profile: str = "mixed") -> tuple[by
     entry: LabelEntry = {
         "fields": {k: ident[k] for k in FIELDS},
         "unreadable": cap.unreadable,
-        "conditions": cap.conditions,
+        "conditions": sorted(cap.conditions + words.classes) if words else cap.conditions,
         "notes": f"synthetic card (seed {seed}, index {index}, profile {profile}); size {w}x{h}; "
         "values of unreadable fields are the true printed values",
         "corners": cap.corners,
         "boxes": cap.boxes,
-        "effects": [{"name": "card_style", **card.style}, *cap.effects],
+        "effects": [{"name": "card_style", **card.style}, *(words.effects if words else []), *cap.effects],
     }
     return buf.tobytes(), entry
 

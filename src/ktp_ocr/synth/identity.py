@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from lokal import wilayah
 
-from ..result import FIELD_NAMES
+from ..template import FIELD_NAMES
 from . import names
 
 FIELDS: tuple[str, ...] = FIELD_NAMES  # the order of labels.json

@@ -1,8 +1,17 @@
-"""Layout on hand-placed text lines: labels in order, values on their rows, wraps, and a tilted card."""
+"""Layout on hand-placed text lines: one table of card variants, each with the fields it must yield.
+
+The card is laid out like a printed e-KTP (label column, colon column, photo column) on the 1000x631 upright card
+the aligner produces. Each case changes one thing a real capture does: a wrapped value, a missing label line, a
+stray line between rows, a label misread into pieces, a blank blood type, a two-line issue place, a foreigner's
+card, a slanted card. Values are made-up specimens.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
+import pytest
 
 from ktp_ocr.layout import assign_fields
 from ktp_ocr.ocr import TextLine
@@ -12,6 +21,21 @@ ROWS = [("NIK", ": 3273014101900001"), ("Nama", ": SITI AMINAH"), ("Tempat/Tgl L
         ("Kel/Desa", ": SUKAMAJU"), ("Kecamatan", ": CONTOH"), ("Agama", ": ISLAM"),
         ("Status Perkawinan", ": KAWIN"), ("Pekerjaan", ": KARYAWAN SWASTA"), ("Kewarganegaraan", ": WNI"),
         ("Berlaku Hingga", ": SEUMUR HIDUP")]  # fmt: skip
+INDENTED = ("RT/RW", "Kel/Desa", "Kecamatan")
+PITCH = 30.0
+
+
+@dataclass
+class Variant:
+    """How a test card departs from the plain one."""
+
+    slope: float = 0.0
+    values: dict[str, str] = field(default_factory=dict)  # label -> value text replacing the plain one
+    labels: dict[str, str | None] = field(default_factory=dict)  # label -> as read (None: not read at all)
+    wrap_after: dict[str, str] = field(default_factory=dict)  # label -> a second value line under it
+    stray_after: dict[str, str] = field(default_factory=dict)  # label -> a line half a row below, in the value column
+    blood: str = "Gol. Darah : AB"
+    place: tuple[str, ...] = ("BANDUNG",)
 
 
 def _line(text: str, x: float, y: float, w: float, slope: float = 0.0) -> TextLine:
@@ -20,43 +44,72 @@ def _line(text: str, x: float, y: float, w: float, slope: float = 0.0) -> TextLi
     return TextLine(text, 0.95, box)
 
 
-def _card(slope: float = 0.0, wrap: bool = False) -> list[TextLine]:
-    lines = [_line("PROVINSI JAWA BARAT", 380, 20, 260, slope), _line("KOTA BANDUNG", 420, 55, 180, slope)]
+def _card(v: Variant) -> list[TextLine]:
+    s = v.slope
+    lines = [_line("PROVINSI JAWA BARAT", 380, 20, 260, s), _line("KOTA BANDUNG", 420, 55, 180, s)]
     y = 110.0
-    for label, value in ROWS:
-        lines.append(_line(label, 30 + (60 if label in ("RT/RW", "Kel/Desa", "Kecamatan") else 0), y, 150, slope))
-        lines.append(_line(value, 250, y + slope * 220, 300, slope))
-        if label == "Jenis Kelamin":
-            lines.append(_line("Gol. Darah : AB", 520, y + slope * 490, 120, slope))
-        if wrap and label == "Alamat":
-            y += 32
-            lines.append(_line("BLOK C", 262, y + slope * 232, 100, slope))
-        y += 32
-    lines.append(_line("BANDUNG", 760, 470, 120, slope))
-    lines.append(_line("02-03-2015", 760, 500, 120, slope))
+    for label, plain in ROWS:
+        read = v.labels.get(label, label)
+        if read is not None:
+            lines.append(_line(read, 30 + (60 if label in INDENTED else 0), y, 12.0 * len(read), s))
+        lines.append(_line(v.values.get(label, plain), 250, y + s * 220, 300, s))
+        if label == "Jenis Kelamin" and v.blood:
+            lines.append(_line(v.blood, 520, y + s * 490, 120, s))
+        if label in v.stray_after:
+            lines.append(_line(v.stray_after[label], 300, y + 0.5 * PITCH + s * 300, 120, s))
+        if label in v.wrap_after:
+            y += PITCH
+            lines.append(_line(v.wrap_after[label], 262, y + s * 232, 100, s))
+        y += PITCH
+    top = 470.0 - 26 * (len(v.place) - 1)
+    for i, part in enumerate(v.place):
+        lines.append(_line(part, 820 - 6 * len(part), top + 26 * i, 12 * len(part), s))
+    lines.append(_line("02-03-2015", 760, 500, 120, s))
     return lines
 
 
-def test_every_field_is_found() -> None:
-    fields = assign_fields(_card(), 1000, 631)
-    got = {k: v.text for k, v in fields.items()}
-    assert got["nik"].endswith("3273014101900001")
-    assert got["nama"].endswith("SITI AMINAH")
-    assert got["tempat_lahir"].endswith("BANDUNG") and got["tanggal_lahir"] == "01-01-1990"
-    assert "AB" in got["golongan_darah"] and "PEREMPUAN" in got["jenis_kelamin"]
-    assert got["provinsi"].strip() == "JAWA BARAT" and got["kabupaten_kota"] == "KOTA BANDUNG"
-    assert got["tempat_terbit"] == "BANDUNG" and got["tanggal_terbit"] == "02-03-2015"
-    assert got["berlaku_hingga"].endswith("SEUMUR HIDUP")
+PLAIN = {"nik": "3273014101900001", "nama": "SITI AMINAH", "tempat_lahir": "BANDUNG", "tanggal_lahir": "01-01-1990",
+         "jenis_kelamin": "PEREMPUAN", "golongan_darah": "AB", "alamat": "JL. CONTOH RAYA NO. 1", "rt_rw": "001/002",
+         "kelurahan_desa": "SUKAMAJU", "kecamatan": "CONTOH", "agama": "ISLAM", "status_perkawinan": "KAWIN",
+         "pekerjaan": "KARYAWAN SWASTA", "kewarganegaraan": "WNI", "berlaku_hingga": "SEUMUR HIDUP",
+         "provinsi": "JAWA BARAT", "kabupaten_kota": "KOTA BANDUNG", "tempat_terbit": "BANDUNG",
+         "tanggal_terbit": "02-03-2015"}  # fmt: skip
+
+CASES: list[tuple[str, Variant, dict[str, str]]] = [
+    ("plain card", Variant(), {}),
+    ("slanted card", Variant(slope=0.08), {}),
+    ("wrapped name", Variant(values={"Nama": ": SITI AMINAH BINTI"}, wrap_after={"Nama": "ABDULLAH"}),
+     {"nama": "SITI AMINAH BINTI ABDULLAH", "tempat_lahir": "BANDUNG"}),
+    ("wrapped address", Variant(wrap_after={"Alamat": "BLOK C"}), {"alamat": "JL. CONTOH RAYA NO. 1 BLOK C"}),
+    ("blank blood type", Variant(blood="Gol. Darah :"), {"golongan_darah": ""}),
+    ("blood type on its own line", Variant(blood="Gol. Darah"), {"golongan_darah": ""}),
+    ("missing label line", Variant(labels={"Agama": None, "Alamat": None}), {}),
+    ("label read in pieces", Variant(labels={"Nama": "Na ta", "Agama": "Agis ina", "Alamat": "mat"}), {}),
+    ("label glued to its value", Variant(labels={"Agama": "Agama : ISLAM"}, values={"Agama": ""}), {}),
+    ("label misread into its value's letters", Variant(labels={"Alamat": "Alamal"}), {}),
+    ("stray mark between rows", Variant(stray_after={"Agama": "~"}), {}),
+    ("two-line issue place", Variant(place=("KOTA", "BANDUNG")), {"tempat_terbit": "KOTA BANDUNG"}),
+    ("foreigner's card", Variant(values={"Jenis Kelamin": ": FEMALE", "Agama": ": CHRISTIAN",
+                                         "Status Perkawinan": ": MARRIED", "Kewarganegaraan": ": JEPANG",
+                                         "Berlaku Hingga": ": 01-01-2030"}),
+     {"jenis_kelamin": "FEMALE", "agama": "CHRISTIAN", "status_perkawinan": "MARRIED", "kewarganegaraan": "JEPANG",
+      "berlaku_hingga": "01-01-2030"}),
+]  # fmt: skip
 
 
-def test_wrapped_address_joins_its_second_line() -> None:
-    fields = assign_fields(_card(wrap=True), 1000, 631)
-    assert fields["alamat"].text.endswith("NO. 1 BLOK C")
-    assert fields["rt_rw"].text.endswith("001/002")
+def _clean(text: str) -> str:
+    return text.strip(" :~")
 
 
-def test_a_slanted_card_keeps_rows_together() -> None:
-    fields = assign_fields(_card(slope=0.08), 1000, 631)
-    assert fields["agama"].text.endswith("ISLAM")
-    assert fields["status_perkawinan"].text.endswith("KAWIN")
-    assert fields["pekerjaan"].text.endswith("KARYAWAN SWASTA")
+@pytest.mark.parametrize(("variant", "expected"), [(v, e) for _, v, e in CASES], ids=[c[0] for c in CASES])
+def test_every_field_lands_in_its_place(variant: Variant, expected: dict[str, str]) -> None:
+    fields = {k: _clean(v.text) for k, v in assign_fields(_card(variant), 1000, 631).items()}
+    want = {**PLAIN, **expected}
+    got = {name: fields.get(name, "") for name in want}
+    assert got == want
+
+
+def test_every_value_keeps_a_polygon_on_its_line() -> None:
+    fields = assign_fields(_card(Variant()), 1000, 631)
+    box = np.vstack(fields["agama"].boxes)
+    assert box[:, 0].min() >= 240 and box[:, 0].max() <= 560

@@ -44,12 +44,12 @@ class Zone:
 CARD_ASPECT = 85.6 / 54.0  # ID-1
 HEADER = Zone(0.15, 0.0, 0.85, 0.17)  # PROVINSI ... / KABUPATEN ... centred above the NIK
 LABEL_COLUMN = Zone(0.0, 0.17, 0.30, 0.98)  # labels start left of x1
-VALUE_COLUMN = Zone(0.20, 0.17, 0.64, 0.98)  # values end before the photo column (x1)
+VALUE_COLUMN = Zone(0.20, 0.17, 0.64, 0.98)  # a value line starts left of x1; right of it is the photo column
 PHOTO = Zone(0.711, 0.199, 0.941, 0.674)  # the holder's portrait, as printed
 UNDER_PHOTO = Zone(0.60, 0.50, 1.0, 0.86)  # issue place (one or two lines) then the issue date
 SIGNATURE = Zone(0.68, 0.86, 0.98, 0.995)
 BLOOD_LABEL_X = 0.25  # "Gol. Darah" starts right of this, on the Jenis Kelamin row
-ROW_PITCH = 0.058  # label rows are this far apart (share of card height)
+ROW_PITCH = 0.047  # label rows are this far apart (share of card height: about 30 of 638 px)
 NIK_HEIGHT = 2.0  # the NIK digits print about twice as tall as a value line
 
 # ---------------------------------------------------------------- values
@@ -62,7 +62,7 @@ class Kind(StrEnum):
 
     NIK = "nik"  # 16 digit slots
     NAME = "name"  # letters only (names, birthplaces): a digit there is a misread letter
-    WORDS = "words"  # free text of letters and digits (addresses)
+    ADDRESS = "address"  # free text of letters and digits: street, house number, block
     DATE = "date"  # DD-MM-YYYY, digit slots
     RT_RW = "rt_rw"  # NNN/NNN, digit slots
     SEX = "sex"  # LAKI-LAKI / PEREMPUAN (MALE / FEMALE on a foreigner's card)
@@ -132,7 +132,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("tanggal_lahir", "rows", Kind.DATE),
     FieldSpec("jenis_kelamin", "rows", Kind.SEX, "JENIS_KELAMIN", 50.0),
     FieldSpec("golongan_darah", "rows", Kind.BLOOD),
-    FieldSpec("alamat", "rows", Kind.WORDS),
+    FieldSpec("alamat", "rows", Kind.ADDRESS),
     FieldSpec("rt_rw", "rows", Kind.RT_RW),
     FieldSpec("kelurahan_desa", "rows", Kind.REGION),
     FieldSpec("kecamatan", "rows", Kind.REGION),

@@ -43,7 +43,7 @@ def _cleaner(kind: Kind, vocabulary: tuple[str, ...], cutoff: float, foreign: bo
     cleaners: dict[Kind, Callable[[str], f.Normalized]] = {
         Kind.NIK: f.normalize_nik,
         Kind.NAME: f.normalize_name,
-        Kind.WORDS: f.normalize_text,
+        Kind.ADDRESS: f.normalize_address,
         Kind.DATE: f.normalize_date,
         Kind.RT_RW: f.normalize_rt_rw,
         Kind.BLOOD: f.normalize_blood,

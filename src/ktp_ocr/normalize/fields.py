@@ -57,6 +57,19 @@ def normalize_text(text: str) -> Normalized:
     return Normalized(value or None, 1.0 if value else 0.0, bool(value))
 
 
+# An address prints the house number as its own "NO." / "NO" token and a block as "BLOK <letter><digits>": a
+# word or a block number glued in front of either (``KARYANO.15``, ``ASRIBLOK D3``, ``E11NO 3``) lost its space.
+_GLUED_HOUSE_TOKEN = re.compile(r"(?<=[A-Z]{3})(?=NO\.?\s?\d|BLOK\s?[A-Z]?\d)|(?<=\d)(?=NO\.?\s?\d)")
+
+
+def normalize_address(text: str) -> Normalized:
+    """Street, house number and block as printed, with the space before a glued house-number token restored."""
+    value = clean_words(strip_colon(text))
+    split = _GLUED_HOUSE_TOKEN.sub(" ", value)
+    quality = (1.0 if split == value else 1.0 - REPAIR_PENALTY) if value else 0.0
+    return Normalized(split or None, quality, bool(value))
+
+
 def normalize_name(text: str) -> Normalized:
     """A value printed in letters only (nama, tempat_lahir): digits are misread letters and are repaired."""
     letters, repairs = repair_letters(strip_colon(text))

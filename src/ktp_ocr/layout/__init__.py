@@ -96,21 +96,28 @@ def _assign(lines: list[TextLine], width: int, height: int) -> dict[str, FieldTe
         if key is None:
             continue
         used.add(id(ln))
-        text, box = ln.text, ln.box
-        label = labels.get(key)
-        if ln.x0 < column - ln.height and (label is None or ln.x0 < label.line.x1 - 0.5 * ln.height):
-            # starts in the label column and not right of its row's label: an unmatched piece of a label
-            colon = re.search(r"[:;]", text)
-            if colon is None:
-                continue
-            text, box = text[colon.end() :], sub_box(ln, colon.end(), len(text))
-        by_row.setdefault(key, FieldText()).add(text, ln.score, box)
+        part = _value_part(ln, labels.get(key), column)
+        if part is not None:
+            by_row.setdefault(key, FieldText()).add(part[0], ln.score, part[1])
     out = _fields_of_rows(by_row, blood)
     if len(re.sub(r"\D", "", out.get("nik", FieldText()).text)) < 16:
         out["nik"] = _nik_by_content(lines, rows, spacing) or out.get("nik", FieldText())
     out.update(_header(lines, rows, spacing, used, width))
     out.update(_under_photo(lines, used, width, height))
     return out
+
+
+def _value_part(line: TextLine, label: Label | None, column: float) -> tuple[str, np.ndarray] | None:
+    """The value text of a line on a label row. A line that starts in the label column, and not right of its
+    row's matched label, is an unmatched piece of a label (``na``, ``Agis ina``): only what follows a colon in
+    it is value."""
+    in_labels = line.x0 < column - line.height
+    if not in_labels or (label is not None and line.x0 >= label.line.x1 - 0.5 * line.height):
+        return line.text, line.box
+    colon = re.search(r"[:;]", line.text)
+    if colon is None:
+        return None
+    return line.text[colon.end() :], sub_box(line, colon.end(), len(line.text))
 
 
 def _row_positions(labels: dict[str, Label], height: int) -> dict[str, float]:

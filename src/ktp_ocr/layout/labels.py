@@ -47,7 +47,8 @@ def label_score(text: str, key: str) -> tuple[float, int]:
     colon = COLON.search(text)
     chars, index = compact(text[: colon.start()] if colon else text)
     best, cut = 0.0, 0
-    for n in range(max(1, len(key) - 2), min(len(chars), len(key) + 2) + 1):
+    lengths = {min(len(chars), n) for n in range(max(1, len(key) - 2), len(key) + 3)} - {0}
+    for n in sorted(lengths):  # a label cut short by the card's edge (``tus Perkawinan``) is still a label
         score = float(fuzz.ratio(chars[:n], key))
         if len(key) <= 4 and chars[:n] != key:
             score -= SHORT_LABEL_PENALTY

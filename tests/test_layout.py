@@ -35,6 +35,7 @@ class Variant:
     wrap_after: dict[str, str] = field(default_factory=dict)  # label -> a second value line under it
     stray_after: dict[str, str] = field(default_factory=dict)  # label -> a line half a row below, in the value column
     blood: str = "Gol. Darah : AB"
+    blood_value: str = ""  # the blood value read as its own line, its padded box overlapping the label's
     place: tuple[str, ...] = ("BANDUNG",)
 
 
@@ -55,6 +56,8 @@ def _card(v: Variant) -> list[TextLine]:
         lines.append(_line(v.values.get(label, plain), 250, y + s * 220, 300, s))
         if label == "Jenis Kelamin" and v.blood:
             lines.append(_line(v.blood, 520, y + s * 490, 120, s))
+            if v.blood_value:
+                lines.append(_line(v.blood_value, 628, y + s * 640, 40, s))
         if label in v.stray_after:
             lines.append(_line(v.stray_after[label], 300, y + 0.5 * PITCH + s * 300, 120, s))
         if label in v.wrap_after:
@@ -83,6 +86,8 @@ CASES: list[tuple[str, Variant, dict[str, str]]] = [
     ("wrapped address", Variant(wrap_after={"Alamat": "BLOK C"}), {"alamat": "JL. CONTOH RAYA NO. 1 BLOK C"}),
     ("blank blood type", Variant(blood="Gol. Darah :"), {"golongan_darah": ""}),
     ("blood type on its own line", Variant(blood="Gol. Darah"), {"golongan_darah": ""}),
+    ("blood value read apart from its label", Variant(blood="Gol. Darah", blood_value=": B"),
+     {"golongan_darah": "B"}),
     ("missing label line", Variant(labels={"Agama": None, "Alamat": None}), {}),
     ("label read in pieces", Variant(labels={"Nama": "Na ta", "Agama": "Agis ina", "Alamat": "mat"}), {}),
     ("label glued to its value", Variant(labels={"Agama": "Agama : ISLAM"}, values={"Agama": ""}), {}),

@@ -218,7 +218,8 @@ def _blood(lines: list[TextLine], row_y: float | None, spacing: float, used: set
     for ln in lines:
         if (
             id(ln) not in used
-            and ln.x0 >= label.x1 - 5
+            and (ln.x0 + ln.x1) / 2 > label.x1  # detection boxes are padded: they may overlap the label's
+            and ln.x0 > label.x0
             and abs(ln.cy - label.cy) < 0.5 * spacing
             and ln.x0 < label.x1 + 0.15 * width
         ):

@@ -11,9 +11,8 @@ from functools import lru_cache
 
 import pycountry
 
-from ..template import SEUMUR_HIDUP, WNI
-
-__all__ = ["SEUMUR_HIDUP", "WNI"]
+from ..template import SEUMUR_HIDUP as SEUMUR_HIDUP  # the card's words, declared with the card
+from ..template import WNI as WNI
 
 JENIS_KELAMIN = ("LAKI-LAKI", "PEREMPUAN")
 GOLONGAN_DARAH = ("A", "B", "AB", "O", "A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-", "-")

@@ -268,7 +268,7 @@ def _header(
 
 def _under_photo(lines: list[TextLine], used: set[int], width: int, height: int) -> dict[str, FieldText]:
     """Issue place and date, printed centred under the photo: the date line, and above it the place, which
-    wraps onto a second line when long (``KOTA`` / ``BANDUNG``, ``MINAHASA`` / ``SELATAN``)."""
+    wraps onto a second line when long (``KOTA`` / ``BANDUNG``, ``TANGERANG`` / ``SELATAN``)."""
     column = [
         ln for ln in lines
         if id(ln) not in used and ln.x0 >= UNDER_PHOTO.x0 * width and ln.cy >= UNDER_PHOTO.y0 * height

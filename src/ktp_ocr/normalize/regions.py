@@ -68,7 +68,7 @@ def child_forms(parent_code: str) -> tuple[tuple[str, str], ...]:
 
 
 def _spaceless(text: str) -> str:
-    """OCR often drops the space inside a two-word name (PASIRKALIKI): compare names without spaces."""
+    """OCR often drops the space inside a two-word name (SUKAMAJU for SUKA MAJU): compare names without spaces."""
     return text.replace(" ", "")
 
 

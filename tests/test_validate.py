@@ -33,3 +33,11 @@ def test_cross_check_fills_unreadable_fields_from_the_nik() -> None:
 def test_cross_check_agreement_has_no_warning() -> None:
     values = {"tanggal_lahir": Normalized("01-01-1990"), "jenis_kelamin": Normalized("PEREMPUAN")}
     assert cross_check(values, nik_details("3273014101900001")) == []
+
+
+def test_a_foreigners_card_is_cross_checked_in_english() -> None:
+    values = {"tanggal_lahir": Normalized("01-01-1990"), "jenis_kelamin": Normalized("FEMALE")}
+    assert cross_check(values, nik_details("3273014101900001"), foreign=True) == []
+    values = {"tanggal_lahir": Normalized("01-01-1990"), "jenis_kelamin": Normalized(None, 0.0, False)}
+    cross_check(values, nik_details("3273014101900001"), foreign=True)
+    assert values["jenis_kelamin"].value == "FEMALE"  # filled from the NIK in the card's language

@@ -19,7 +19,7 @@ from .crops import cut_face_and_signature
 from .decode import decode_image, read_source
 from .errors import STATUS_CODES, KtpOcrError, Status, TextNotFoundError
 from .locate import Alignment, align_card, reorient
-from .normalize import Normalized, normalize_card
+from .normalize import Normalized, is_foreign, normalize_card
 from .ocr import OcrEngine, TextLine, build_engine
 from .options import ReaderOptions
 from .quality import assess_quality
@@ -73,11 +73,13 @@ class KtpReader:
         with _timed(timings, "layout"):
             raw = layout.assign_fields(lines, w, h)
         with _timed(timings, "normalize"):
-            values = normalize_card({k: v.text for k, v in raw.items()})
+            texts = {k: v.text for k, v in raw.items()}
+            foreign = is_foreign(texts)
+            values = normalize_card(texts, foreign)
         with _timed(timings, "validate"):
             nik = values.get("nik")
             details = nik_details(nik.value) if nik and nik.valid and nik.value else None
-            warnings = cross_check(values, details) if details else ["NIK not readable"]
+            warnings = cross_check(values, details, foreign) if details else ["NIK not readable"]
         if alignment.other_cards:
             warnings.append(f"{alignment.other_cards} other card(s) in the image were not read")
         ktp_score = _ktp_evidence(labels, values)

@@ -43,23 +43,16 @@ def nik_details(nik: str) -> NikDetails:
     )
 
 
-def cross_check(values: dict[str, Normalized], details: NikDetails) -> list[str]:
-    """Fill unreadable fields from the NIK and return the disagreements as warnings."""
+def cross_check(values: dict[str, Normalized], details: NikDetails, foreign: bool = False) -> list[str]:
+    """Fill unreadable fields from the NIK and return the disagreements as warnings. ``foreign``: the card is a
+    KTP-el WNA (decided once, by ``normalize.is_foreign``), which prints the sex in English."""
     warnings: list[str] = []
     if details.birth_date:
         warnings += _reconcile(values, "tanggal_lahir", details.birth_date, _same_day_month)
     if details.gender:
-        printed = values.get("jenis_kelamin")
-        foreign = (printed is not None and printed.value in JENIS_KELAMIN_EN) or _foreign_card(values)
         words = next(w for w in SEX_WORDS.values() if w[0] == details.gender)
         warnings += _reconcile(values, "jenis_kelamin", words[1] if foreign else words[0], str.__eq__)
     return warnings
-
-
-def _foreign_card(values: dict[str, Normalized]) -> bool:
-    """A foreigner's card prints a country, not WNI, as its nationality."""
-    nationality = values.get("kewarganegaraan")
-    return nationality is not None and nationality.valid and nationality.value not in (None, "WNI")
 
 
 def _same_day_month(printed: str, from_nik: str) -> bool:

@@ -55,9 +55,10 @@ def _cleaner(kind: Kind, vocabulary: tuple[str, ...], cutoff: float, foreign: bo
     return cleaners[kind]
 
 
-def normalize_card(raw: dict[str, str]) -> dict[str, f.Normalized]:
-    """Clean value per field name; fields without raw text are absent, except a blank blood type (``-``)."""
-    foreign = is_foreign(raw)
+def normalize_card(raw: dict[str, str], foreign: bool | None = None) -> dict[str, f.Normalized]:
+    """Clean value per field name; fields without raw text are absent, except a blank blood type (``-``).
+    ``foreign``: whether the card is a KTP-el WNA, when the caller already decided it (``is_foreign``)."""
+    foreign = is_foreign(raw) if foreign is None else foreign
     lists = vocab.VOCABULARIES_EN if foreign else vocab.VOCABULARIES
     out: dict[str, f.Normalized] = {}
     for spec in FIELDS:

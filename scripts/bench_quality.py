@@ -256,7 +256,7 @@ def fast_align(paths: list[Path]) -> dict[str, dict[str, Any]]:
     from ktp_ocr.options import ReaderOptions
 
     opts = ReaderOptions()
-    engine = build_engine(opts.engine)
+    engine = build_engine(opts.engine, opts.backend, opts.threads, opts.precision)
     out: dict[str, dict[str, Any]] = {}
     for path in paths:
         image = np.asarray(cv2.imread(str(path), cv2.IMREAD_COLOR))

@@ -80,10 +80,14 @@ def bench(folder: Path, on: KtpReader, off: KtpReader) -> None:
             f"  repair {k:<3}: fields {right[k] / scored:.1%}   all fields right {all_right[k] / n:.1%}   "
             f"CPU s/read median {statistics.median(cpu[k]):.3f}"
         )
-    print(f"  CPU ratio on/off (median of per-image ratios): "
-          f"{statistics.median(a / b for a, b in zip(cpu['on'], cpu['off'], strict=True) if b > 0):.3f}")
-    print(f"  multi-word values right without the repair: {multi_ok}; changed (broken) by it: {broken}"
-          + (f" ({', '.join(broken_where)})" if broken_where else ""))
+    print(
+        f"  CPU ratio on/off (median of per-image ratios): "
+        f"{statistics.median(a / b for a, b in zip(cpu['on'], cpu['off'], strict=True) if b > 0):.3f}"
+    )
+    print(
+        f"  multi-word values right without the repair: {multi_ok}; changed (broken) by it: {broken}"
+        + (f" ({', '.join(broken_where)})" if broken_where else "")
+    )
     print(f"  multi-word values read glued (right but for spaces) without it: {glued}; repaired by it: {repaired}")
 
 

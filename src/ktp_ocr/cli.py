@@ -26,6 +26,8 @@ def _reader_options(args: argparse.Namespace) -> ReaderOptions:
         flip_image=args.flip,
         with_images=getattr(args, "with_images", False),
         requirements="strict" if getattr(args, "strict", False) else "permissive",
+        backend=args.backend,
+        threads=args.threads,
     )
 
 
@@ -84,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     def reading(p: argparse.ArgumentParser) -> None:
         p.add_argument("--no-card-detect", action="store_true", help="skip the card outline; read the text's extent")
         p.add_argument("--flip", action="store_true", help="mirror the image before reading")
+        p.add_argument(
+            "--backend", choices=("auto", "openvino", "onnxruntime"), default="auto", help="OCR runtime (default auto)"
+        )
+        p.add_argument("--threads", type=int, default=0, help="threads per OCR call (default 1: least CPU per card)")
 
     read = sub.add_parser("read", help="read one or more KTP images")
     read.add_argument("images", nargs="+", metavar="IMAGE")

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .ocr.runtime import DEFAULT_BACKEND, DEFAULT_THREADS, Backend, Precision
+
 
 class ReaderOptions(BaseModel):
     """How one image is read. Defaults suit a phone photo of a single card."""
@@ -13,6 +15,20 @@ class ReaderOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     engine: Literal["rapidocr"] = "rapidocr"
+    backend: Backend = Field(
+        DEFAULT_BACKEND,
+        description="Inference runtime of the OCR models: openvino, onnxruntime, or auto (OpenVINO when installed, "
+        "else onnxruntime). Read when the reader is built, like threads and precision.",
+    )
+    threads: int = Field(
+        0,
+        ge=0,
+        description=f"Threads per OCR model call; 0 = {DEFAULT_THREADS}, the least CPU per card. Run readers side "
+        "by side (service workers, batch jobs) so that readers x threads = cores.",
+    )
+    precision: Precision = Field(
+        "auto", description="f32 (auto) or bf16: bf16 runs on OpenVINO on CPUs that have it and may change strings."
+    )
     card_detect: bool = Field(True, description="Look for the card outline and warp it upright before OCR.")
     pass_card_detect: bool = Field(
         True, description="When no card outline is found, read the whole image instead of failing CARD_NOT_FOUND."

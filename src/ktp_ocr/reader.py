@@ -1,6 +1,7 @@
 """``KtpReader``: the pipeline decode -> locate/align -> OCR -> layout -> normalise -> validate.
 
-Build one reader and reuse it: the OCR models load once, and ``read`` may be called from several threads.
+Build one reader and reuse it: the OCR models load once. ``read`` may be called from several threads, but one
+reader runs one OCR call at a time (on ``options.threads`` cores): build one reader per worker to read in parallel.
 ``read`` never raises for a bad input; the result's ``status`` says what went wrong.
 """
 
@@ -18,7 +19,8 @@ from . import layout
 from .crops import cut_face_and_signature
 from .decode import decode_image, read_source
 from .errors import STATUS_CODES, KtpOcrError, Status, TextNotFoundError
-from .locate import Alignment, align_card, reorient
+from .layout.orientation import candidate_turns
+from .locate import RECHECK_SIDE, Alignment, align_card, carry_boxes, reorient
 from .normalize import Normalized, is_foreign, normalize_card
 from .ocr import OcrEngine, TextLine, build_engine
 from .options import ReaderOptions
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 
 GOOD_LABEL_COUNT = 7  # labels found on an upright card read well; fewer means try another orientation
 MIN_TURN_GAIN = 2  # labels a turned or mirrored reading must add: on an unreadable card one label is noise
+MAX_OCR_PASSES = 6  # two alignments (outline, text extent), each read once and in up to two other orientations
 KTP_EVIDENCE = 0.4  # below: not taken for a KTP (synthetic non-KTP documents score <= 0.34)
 VALUE_FIELDS_EXPECTED = 12
 
@@ -38,7 +41,8 @@ VALUE_FIELDS_EXPECTED = 12
 class KtpReader:
     def __init__(self, options: ReaderOptions | None = None, engine: OcrEngine | None = None) -> None:
         self.options = options or ReaderOptions()
-        self.engine = engine or build_engine(self.options.engine)
+        opts = self.options
+        self.engine = engine or build_engine(opts.engine, opts.backend, opts.threads, opts.precision)
 
     def read(self, source: bytes | str | Path, options: ReaderOptions | None = None) -> KtpResult:
         opts = options or self.options
@@ -61,10 +65,13 @@ class KtpReader:
         with _timed(timings, "locate"):
             alignment = align_card(image, opts, self.engine)
         with _timed(timings, "ocr"):
-            alignment, lines, labels = self._read_upright(alignment, opts)
-            if alignment.card_found and labels < GOOD_LABEL_COUNT:
-                # The outline may have been something else (the photo, a table edge): read the text's extent.
-                retry = self._read_upright(align_card(image, opts, self.engine, outline=False), opts)
+            passes = _Passes()
+            alignment, lines, labels = self._read_upright(alignment, opts, passes)
+            if alignment.card_found and labels < GOOD_LABEL_COUNT and passes.left:
+                # The outline may have been something else (the photo, a table edge): read the text's extent,
+                # found coarsely (only the extent is needed).
+                again = align_card(image, opts, self.engine, outline=False, detect_side=RECHECK_SIDE)
+                retry = self._read_upright(again, opts, passes)
                 if retry[2] > labels or not lines:
                     alignment, lines, labels = retry
         if not lines:
@@ -105,21 +112,46 @@ class KtpReader:
             result.reason = STATUS_CODES[Status.UNRECOGNIZED_DOCUMENT_TYPE].reason
         return result
 
-    def _read_upright(self, alignment: Alignment, opts: ReaderOptions) -> tuple[Alignment, list[TextLine], int]:
-        """OCR the aligned card; if few labels are read, try it turned 180 degrees (and mirrored, if asked)."""
-        best = (alignment, self.engine.recognize(alignment.image))
-        best_count = _label_count(best[1], alignment.image.shape[1])
-        turns = ((True, False), (False, True), (True, True)) if opts.check_flip_image else ((True, False),)
-        if best_count < GOOD_LABEL_COUNT:
-            for half_turn, mirror in turns:
-                candidate = reorient(alignment, half_turn, mirror)
-                lines = self.engine.recognize(candidate.image)
-                count = _label_count(lines, candidate.image.shape[1])
-                if count >= best_count + MIN_TURN_GAIN:
-                    best, best_count = (candidate, lines), count
-                if best_count >= GOOD_LABEL_COUNT:
-                    break
-        return best[0], best[1], best_count
+    def _read_upright(
+        self, alignment: Alignment, opts: ReaderOptions, passes: _Passes
+    ) -> tuple[Alignment, list[TextLine], int]:
+        """OCR the aligned card; with few labels, read it again in the orientations the evidence points to.
+
+        The second reading moves every detected box of the first (also those whose upside-down text was read too
+        poorly to keep) and runs only the recogniser on them.
+        """
+        passes.take()
+        boxes = self.engine.detect(alignment.image)
+        lines = self.engine.read_boxes(alignment.image, boxes)
+        count = _label_count(lines, alignment.image.shape[1])
+        if count >= GOOD_LABEL_COUNT or not lines or not passes.left:
+            return alignment, lines, count
+        width = alignment.image.shape[1]
+        upside_down = self.engine.upside_down(alignment.image, boxes)
+        for turn in candidate_turns(lines, width, upside_down, opts.check_flip_image, count):
+            if not passes.left:
+                break
+            passes.take()
+            turned = reorient(alignment, turn.half_turn, turn.mirror)
+            turned_lines = self.engine.read_boxes(turned.image, carry_boxes(alignment, turned, boxes))
+            turned_count = _label_count(turned_lines, width)
+            if turned_count >= count + MIN_TURN_GAIN:
+                return turned, turned_lines, turned_count
+        return alignment, lines, count
+
+
+class _Passes:
+    """The hard cap on OCR passes (det+rec or rec alone) in one read: hard photos must not cost ten reads."""
+
+    def __init__(self, limit: int = MAX_OCR_PASSES) -> None:
+        self._left = limit
+
+    @property
+    def left(self) -> bool:
+        return self._left > 0
+
+    def take(self) -> None:
+        self._left -= 1
 
 
 def _ktp_evidence(labels: int, values: dict[str, Normalized]) -> float:

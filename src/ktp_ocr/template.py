@@ -30,6 +30,7 @@ class Zone:
 
     def pixels(self, width: int, height: int) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) in pixels of a ``width`` x ``height`` upright card, clipped to it."""
+
         def clip(v: float, n: int) -> int:
             return max(0, min(n, round(v * n)))
 

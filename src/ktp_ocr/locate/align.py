@@ -19,11 +19,14 @@ from ..options import ReaderOptions
 from . import geometry as geo
 from .card import find_card_quads
 
-DETECT_SIDE = 1280
+DETECT_SIDE = 1280  # text-extent detection on the whole photo when no outline was found
+RECHECK_SIDE = 800  # ... when an outline was found but read badly: only the text's extent is needed, not lines
 SECOND_CARD_SHARE = 0.35
 PRINT_CHECK_SIZE = (320, 202)
 MIN_PRINT_EDGES = 0.03  # share of edge pixels; a printed card face has 0.1 or more, a blank surface about 0.01
 TEXT_MARGIN = (0.06, 0.10)  # share of the text rectangle's width and height added on each side
+MIRRORED_CORNERS = [1, 0, 3, 2]  # TL TR BR BL of a quad after a left-right mirror, as indices of the old ones
+HALF_TURNED_CORNERS = [2, 3, 0, 1]  # ... after a half turn
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,11 @@ class Alignment:
         return round(math.degrees(math.atan2(tr[1] - tl[1], tr[0] - tl[0])) % 360.0, 1)
 
 
-def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine, outline: bool = True) -> Alignment:
-    """Warp the card upright; ``outline=False`` skips the outline and uses the text's extent."""
+def align_card(
+    image: np.ndarray, options: ReaderOptions, engine: OcrEngine, outline: bool = True, detect_side: int = DETECT_SIDE
+) -> Alignment:
+    """Warp the card upright; ``outline=False`` skips the outline and uses the text's extent (found at
+    ``detect_side`` pixels)."""
     if options.flip_image:
         image = np.ascontiguousarray(image[:, ::-1])
     base = geo.mirror_matrix(image.shape[1]) if options.flip_image else np.eye(3)
@@ -60,7 +66,7 @@ def align_card(image: np.ndarray, options: ReaderOptions, engine: OcrEngine, out
     quad = quads[0] if quads else None
     found = quad is not None
     if quad is None:
-        quad = _text_extent_quad(image, engine)
+        quad = _text_extent_quad(image, engine, detect_side)
     corners = geo.order_corners(quad)
     warp = geo.card_warp_matrix(corners)
     card = cv2.warpPerspective(image, warp, (geo.CARD_WIDTH, geo.CARD_HEIGHT), flags=cv2.INTER_AREA)
@@ -100,10 +106,10 @@ def reorient(alignment: Alignment, half_turn: bool, mirror: bool) -> Alignment:
     h, w = image.shape[:2]
     if mirror:
         image, matrix = np.ascontiguousarray(image[:, ::-1]), geo.mirror_matrix(w) @ matrix
-        corners = corners[[1, 0, 3, 2]]
+        corners = corners[MIRRORED_CORNERS]
     if half_turn:
         image, matrix = geo.turn_image(image, 2), geo.turn_matrix(2, w, h) @ matrix
-        corners = corners[[2, 3, 0, 1]]
+        corners = corners[HALF_TURNED_CORNERS]
     return replace(
         alignment,
         image=image,
@@ -114,9 +120,20 @@ def reorient(alignment: Alignment, half_turn: bool, mirror: bool) -> Alignment:
     )
 
 
-def _text_extent_quad(image: np.ndarray, engine: OcrEngine) -> np.ndarray:
+def carry_boxes(old: Alignment, new: Alignment, boxes: list[np.ndarray]) -> list[np.ndarray]:
+    """Line boxes of ``old``'s image moved onto ``new`` (``reorient`` of it), corners in TL TR BR BL order again."""
+    move = new.matrix @ np.linalg.inv(old.matrix)
+    order = np.arange(4)
+    if new.mirrored != old.mirrored:
+        order = order[MIRRORED_CORNERS]
+    if (new.quarter_turns - old.quarter_turns) % 4 == 2:
+        order = order[HALF_TURNED_CORNERS]
+    return [geo.apply(move, box)[order].astype(np.float32) for box in boxes]
+
+
+def _text_extent_quad(image: np.ndarray, engine: OcrEngine, side: int) -> np.ndarray:
     h, w = image.shape[:2]
-    scale = min(1.0, DETECT_SIDE / max(h, w))
+    scale = min(1.0, side / max(h, w))
     small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
     boxes = engine.detect(small)
     if not boxes:

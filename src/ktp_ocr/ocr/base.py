@@ -7,6 +7,8 @@ from typing import Protocol
 
 import numpy as np
 
+from .runtime import Backend, Precision, resolve
+
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
@@ -54,11 +56,19 @@ class OcrEngine(Protocol):
         """Read every text line in a BGR image."""
         ...
 
+    def read_boxes(self, image: np.ndarray, boxes: list[np.ndarray]) -> list[TextLine]:
+        """Read the given line boxes without detecting (the same card turned or mirrored: only rec changes)."""
+        ...
 
-def build_engine(name: str) -> OcrEngine:
-    """Build an engine by name; its model libraries are imported only here."""
+    def upside_down(self, image: np.ndarray, boxes: list[np.ndarray]) -> float:
+        """0-1: how likely the text in these boxes is turned 180 degrees (a cheap check before a second read)."""
+        ...
+
+
+def build_engine(name: str, backend: Backend = "auto", threads: int = 0, precision: Precision = "auto") -> OcrEngine:
+    """Build an engine by name on a runtime; its model libraries are imported only here."""
     if name == "rapidocr":
         from .rapid import RapidOcrEngine
 
-        return RapidOcrEngine()
+        return RapidOcrEngine(resolve(backend, threads, precision))
     raise ValueError(f"Unknown OCR engine {name!r}; available: rapidocr")

@@ -41,7 +41,7 @@ def build_state(reader: ReaderLike | None, settings: ServiceSettings) -> Service
     base = settings.reader_options()
     state = ServiceState(
         settings=settings,
-        reader=ReaderHolder(reader, base),
+        reader=ReaderHolder(reader, base, settings.workers),
         pool=OcrPool(settings.workers, settings.queue, settings.timeout_s, settings.retry_after_s),
         metrics=Metrics(),
         api_keys=settings.load_api_keys(),

@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--host", default=None, help="bind address (default 0.0.0.0 with API keys, else 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port (default 8000)")
-    parser.add_argument("--workers", type=int, default=None, help="OCR worker threads (default 2)")
+    parser.add_argument("--workers", type=int, default=None, help="OCR workers, one reader each (default 2)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default cores / workers)")
+    parser.add_argument("--backend", choices=("auto", "openvino", "onnxruntime"), default=None, help="OCR runtime")
     parser.add_argument("--queue", type=int, default=None, help="requests that may wait for a worker (default 8)")
     parser.add_argument("--timeout", type=float, default=None, help="per-request OCR time limit, seconds (default 60)")
     parser.add_argument("--uploads-dir", default=None, help="folder for the /ocr/ktp compatibility route")
@@ -37,6 +39,8 @@ def settings_from_args(args: argparse.Namespace) -> Any:
         "host": args.host,
         "port": args.port,
         "workers": args.workers,
+        "threads": getattr(args, "threads", None),
+        "backend": getattr(args, "backend", None),
         "queue": args.queue,
         "timeout_s": args.timeout,
         "uploads_dir": getattr(args, "uploads_dir", None),

@@ -26,9 +26,9 @@ def mask(kind: Literal["NIK", "NAME"], value: str | None) -> str:
 
 
 def _read_sync(state: ServiceState, data: bytes, options: ReaderOptions) -> KtpResult:
-    reader = state.reader.get()
     try:
-        return reader.read(data, options)
+        with state.reader.borrow() as reader:
+            return reader.read(data, options)
     except KtpOcrError as exc:
         return KtpResult.failure(exc.status, exc.message)
     except Exception as exc:  # the reader promises not to raise; if it does, answer FAILED without a trace

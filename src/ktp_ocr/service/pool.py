@@ -1,8 +1,9 @@
 """A bounded pool of OCR threads: a fixed number read, a fixed number wait, the rest are told to come back.
 
-The reader is thread-safe and spends its time in ONNX Runtime and OpenCV, which release the GIL, so threads give
-real parallelism without a copy of the models per process. Bounding the queue keeps memory flat under load; a
-request that cannot even queue gets 503 with ``Retry-After`` at once instead of waiting behind a long line.
+Each worker thread borrows its own reader (``state.ReaderHolder``); readers spend their time in the inference
+runtime and OpenCV, which release the GIL, so threads give real parallelism in one process. Bounding the queue
+keeps memory flat under load; a request that cannot even queue gets 503 with ``Retry-After`` at once instead of
+waiting behind a long line.
 """
 
 from __future__ import annotations

@@ -6,15 +6,24 @@ and the tests build the same thing and nothing reads ``os.environ`` elsewhere.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ..ocr.runtime import Backend, Precision
 from ..options import ReaderOptions
 
 LOCALHOST = "127.0.0.1"
+
+
+def threads_per_worker(workers: int, cores: int | None = None) -> int:
+    """Intra-op threads per reader so that workers x threads = cores (at least one)."""
+    return max(1, (cores or os.cpu_count() or 1) // workers)
+
+
 MULTIPART_OVERHEAD = 64 * 1024
 
 
@@ -25,7 +34,10 @@ class ServiceSettings(BaseSettings):
 
     host: str | None = Field(default=None, description="Bind address; default 0.0.0.0 with API keys, else 127.0.0.1.")
     port: int = Field(default=8000, ge=0, le=65535)
-    workers: int = Field(default=2, ge=1, le=64, description="OCR worker threads (the reader is thread-safe).")
+    workers: int = Field(default=2, ge=1, le=64, description="OCR workers, each with its own reader (models).")
+    backend: Backend = Field(default="auto", description="OCR runtime: auto (OpenVINO if installed), onnxruntime.")
+    threads: int = Field(default=0, ge=0, le=256, description="Threads per reader; 0 = cores / workers.")
+    precision: Precision = Field(default="auto", description="f32 (auto) or bf16 (OpenVINO, CPUs with bf16).")
     queue: int = Field(default=8, ge=0, le=10_000, description="Requests allowed to wait for a worker before 503.")
     timeout_s: float = Field(
         default=60.0, gt=0, description="Per-request OCR time limit; later answers are 503 TIMEOUT."
@@ -75,5 +87,8 @@ class ServiceSettings(BaseSettings):
                 "max_pixels": self.max_pixels,
                 "requirements": self.requirements,
                 "with_images": True,  # GLAIR's routes answer with the crops; they cost a few ms
+                "backend": self.backend,
+                "threads": self.threads or threads_per_worker(self.workers),
+                "precision": self.precision,
             }
         )

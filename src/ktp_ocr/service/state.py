@@ -1,9 +1,16 @@
-"""What one app instance holds: settings, the reader (loaded in the background), the pool and the metrics."""
+"""What one app instance holds: settings, the readers (loaded in the background), the pool and the metrics.
+
+One reader per OCR worker: a reader's engine runs one call at a time, so readers side by side never wait on each
+other, and each is built with ``threads`` = cores / workers so that together they fill the machine once.
+"""
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -27,14 +34,21 @@ class ReaderLike(Protocol):
 
 
 class ReaderHolder:
-    """The reader, or why it is not there yet. Models load in a thread so /healthz answers meanwhile."""
+    """The readers, or why they are not there yet. Models load in a thread so /healthz answers meanwhile.
 
-    def __init__(self, reader: ReaderLike | None, options: ReaderOptions) -> None:
+    A reader given by the caller (a test fake) serves every worker; otherwise ``copies`` readers are built.
+    """
+
+    def __init__(self, reader: ReaderLike | None, options: ReaderOptions, copies: int = 1) -> None:
         self._reader = reader
         self._options = options
+        self._copies = copies
+        self._idle: queue.SimpleQueue[ReaderLike] = queue.SimpleQueue()
         self.error: str | None = None
         self._loaded = threading.Event()
         if reader is not None:
+            for _ in range(copies):
+                self._idle.put(reader)
             self._loaded.set()
 
     @property
@@ -49,8 +63,12 @@ class ReaderHolder:
         try:
             from ..reader import KtpReader  # heavy: ONNX models
 
-            self._reader = KtpReader(self._options)
-            log.info("OCR models loaded; ready")
+            readers = [KtpReader(self._options) for _ in range(self._copies)]
+            for reader in readers:
+                self._idle.put(reader)
+            self._reader = readers[0]
+            runtime = getattr(readers[0].engine, "runtime", None)
+            log.info("OCR models loaded: %d reader(s) on %s; ready", self._copies, runtime and runtime.describe())
         except Exception as exc:  # reported by /readyz and every read, never a crash of the server
             self.error = f"{type(exc).__name__}: {exc}"
             log.error("the reader failed to load: %s", self.error)
@@ -61,9 +79,20 @@ class ReaderHolder:
         return self._loaded.wait(timeout)
 
     def get(self) -> ReaderLike:
+        """A reader, to check readiness (raises NOT_READY); reads go through :meth:`borrow`."""
         if self._reader is None:
             raise ServiceError(NOT_READY, self.error and f"The reader failed to load: {self.error}")
         return self._reader
+
+    @contextmanager
+    def borrow(self) -> Iterator[ReaderLike]:
+        """An idle reader for one read. The pool runs at most ``copies`` reads at once, so one is always free."""
+        self.get()
+        reader = self._idle.get()
+        try:
+            yield reader
+        finally:
+            self._idle.put(reader)
 
 
 @dataclass

@@ -1,0 +1,71 @@
+"""Which way a card is turned, from one reading's line boxes and a glance of the angle classifier.
+
+A second full OCR pass in every candidate orientation cost up to three extra passes on every hard photo, and on
+the dev photos none of those was an upside-down card. Two cheap facts of the printed card decide instead:
+
+- **The label column's side.** The 13 labels are left-aligned in one column at the card's left edge, the photo
+  fills the right quarter (``template.LABEL_COLUMN``, ``template.PHOTO``). Upright (or upside down *and*
+  mirrored, which is a vertical flip) many line boxes start at the left edge and few end at the right one; turned
+  180 degrees or mirrored, the reverse.
+- **The glyphs' direction.** The angle classifier shipped with the recogniser tells upright text from text
+  turned 180 degrees; a mirror image keeps its baseline at the bottom, so it reads as upright.
+
+Together they rank the orientations worth reading again (an upright card gets none); the reader reads them in
+that order, only the recogniser running again on the same boxes moved, and keeps one only when it shows more
+labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ocr import TextLine
+from ..template import LABEL_COLUMN
+
+EDGE_BAND = 0.12  # of the card's width: a line box starting (ending) within it touches the left (right) margin
+MIN_LINES = 4  # fewer boxes than this say nothing about a column
+UPSIDE_DOWN = 0.5  # the classifier's mean vote above which the glyphs are taken as turned
+NO_LABELS = 1  # at most this many labels read from a card whose lines were found: its text reads as nothing
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What to undo: a half turn and/or a mirror (both = the card flipped top to bottom)."""
+
+    half_turn: bool
+    mirror: bool
+
+
+def labels_on_left(lines: list[TextLine], width: int) -> bool | None:
+    """Whether the label column is on the left (None: too few lines to tell)."""
+    if len(lines) < MIN_LINES:
+        return None
+    band = max(EDGE_BAND, LABEL_COLUMN.x0 + 0.05) * width
+    left = sum(1 for ln in lines if ln.x0 <= band)
+    right = sum(1 for ln in lines if ln.x1 >= width - band)
+    if left == right:
+        return None
+    return left > right
+
+
+def candidate_turns(
+    lines: list[TextLine], width: int, upside_down: float, allow_mirror: bool, labels: int
+) -> list[Turn]:
+    """The orientations worth a second reading, most likely first; empty when the card is upright.
+
+    Labels on the left with upright glyphs and some label read: upright, nothing to try. Labels on the left and
+    none read: flipped top to bottom (a mirror image turned 180 degrees), whose glyphs the classifier, trained on
+    turns only, calls either way. Labels on the right: a half turn or a mirror, the glyphs' direction says which
+    first (on blurred text the classifier can be wrong, so the other follows). Without ``allow_mirror`` only a
+    half turn is ever tried.
+    """
+    left = labels_on_left(lines, width)
+    turned = upside_down >= UPSIDE_DOWN
+    half, mirror, flipped = Turn(True, False), Turn(False, True), Turn(True, True)
+    if left is None:
+        found = [half] if turned else []
+    elif left:
+        found = [flipped] if turned or labels <= NO_LABELS else []
+    else:
+        found = [half, mirror] if turned else [mirror, half]
+    return [t for t in found if allow_mirror or not t.mirror]

@@ -20,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ocr import TextLine
-from ..template import LABEL_COLUMN
 
-EDGE_BAND = 0.12  # of the card's width: a line box starting (ending) within it touches the left (right) margin
+# Of the card's width: a line box starting (ending) within it touches the left (right) margin. The labels start
+# at the printed card's left edge (``template.LABEL_COLUMN``); a card aligned from its text's extent has up to
+# ``locate.align.TEXT_MARGIN`` (6% of the width) more on each side.
+EDGE_BAND = 0.12
 MIN_LINES = 4  # fewer boxes than this say nothing about a column
 UPSIDE_DOWN = 0.5  # the classifier's mean vote above which the glyphs are taken as turned
 NO_LABELS = 1  # at most this many labels read from a card whose lines were found: its text reads as nothing
@@ -40,7 +42,7 @@ def labels_on_left(lines: list[TextLine], width: int) -> bool | None:
     """Whether the label column is on the left (None: too few lines to tell)."""
     if len(lines) < MIN_LINES:
         return None
-    band = max(EDGE_BAND, LABEL_COLUMN.x0 + 0.05) * width
+    band = EDGE_BAND * width
     left = sum(1 for ln in lines if ln.x0 <= band)
     right = sum(1 for ln in lines if ln.x1 >= width - band)
     if left == right:

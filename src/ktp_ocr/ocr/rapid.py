@@ -75,12 +75,8 @@ class RapidOcrEngine:
         return [] if boxes is None else [np.asarray(b, dtype=np.float32) for b in boxes]
 
     def recognize(self, image: np.ndarray) -> list[TextLine]:
-        with self._lock:
-            out = self._ocr(image)
-        boxes, texts, scores = (getattr(out, name, None) for name in ("boxes", "txts", "scores"))
-        if boxes is None or texts is None or scores is None:
-            return []
-        return _lines(boxes, texts, scores)
+        """Detect, then read every box: the same path as a second reading of known boxes."""
+        return self.read_boxes(image, self.detect(image))
 
     def read_boxes(self, image: np.ndarray, boxes: list[np.ndarray]) -> list[TextLine]:
         """Read known line boxes without detecting again (the same card turned or mirrored)."""
@@ -90,8 +86,11 @@ class RapidOcrEngine:
         with self._lock:
             out = self._ocr.recognize_txt(crops)
         texts, scores = out.txts or (), out.scores or ()
-        kept = [i for i, (t, s) in enumerate(zip(texts, scores, strict=True)) if t.strip() and s >= TEXT_SCORE]
-        return _lines([boxes[i] for i in kept], [texts[i] for i in kept], [scores[i] for i in kept])
+        return [
+            TextLine(text=str(text), score=float(score), box=np.asarray(box, dtype=np.float32))
+            for box, text, score in zip(boxes, texts, scores, strict=True)
+            if text.strip() and score >= TEXT_SCORE
+        ]
 
     def upside_down(self, image: np.ndarray, boxes: list[np.ndarray]) -> float:
         """0-1: how sure the angle classifier is that the text is turned 180 degrees (the widest lines vote)."""
@@ -116,10 +115,3 @@ def _model_file(cfg: Any) -> Path:
     if not path.is_file():  # the wheel ships its models; a missing one must not turn into a download
         raise FileNotFoundError(f"OCR model {path} is missing from the rapidocr package")
     return path
-
-
-def _lines(boxes: object, texts: object, scores: object) -> list[TextLine]:
-    return [
-        TextLine(text=str(text), score=float(score), box=np.asarray(box, dtype=np.float32))
-        for box, text, score in zip(boxes, texts, scores, strict=True)  # type: ignore[call-overload]
-    ]

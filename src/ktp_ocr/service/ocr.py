@@ -26,14 +26,14 @@ def mask(kind: Literal["NIK", "NAME"], value: str | None) -> str:
 
 
 def _read_sync(state: ServiceState, data: bytes, options: ReaderOptions) -> KtpResult:
-    try:
-        with state.reader.borrow() as reader:
+    with state.reader.borrow() as reader:
+        try:
             return reader.read(data, options)
-    except KtpOcrError as exc:
-        return KtpResult.failure(exc.status, exc.message)
-    except Exception as exc:  # the reader promises not to raise; if it does, answer FAILED without a trace
-        log.error("reader raised %s", type(exc).__name__)
-        return KtpResult.failure(Status.FAILED)
+        except KtpOcrError as exc:
+            return KtpResult.failure(exc.status, exc.message)
+        except Exception as exc:  # the reader promises not to raise; if it does, answer FAILED without a trace
+            log.error("reader raised %s", type(exc).__name__)
+            return KtpResult.failure(Status.FAILED)
 
 
 async def run_read(state: ServiceState, data: bytes, options: ReaderOptions, request_id: str = "-") -> KtpResult:

@@ -13,10 +13,13 @@ Ground truth per flag (``None`` = "don't care", left out of precision and recall
   >= 1.2 px positive, < 0.6 negative.
 * is_dark / is_bright: exposure e = gain * 0.85 ** gamma / 0.85 (the card background's level change; a screen
   capture also scales it by its sub-pixel grid's mean transmission and adds its black level):
-  dark e < 0.7, bright e > 1.25; negative 0.8 <= e <= 1.15; photocopies (re-levelled by the copier) don't care.
-* is_flash: a glare of strength >= 0.6 and radius >= 0.08 of the card's long side positive; no glare negative;
-  photocopies and over-exposed cards (e > 1.25) don't care: the copier's re-levelling or the exposure whitens
-  the card's ground, and the glare vanishes into it.
+  dark e < 0.5 (negative e >= 0.65: real photos at 0.58-0.67 are not called dark by their labellers), bright
+  e > 1.25 (negative e <= 1.15); photocopies (re-levelled by the copier) don't care.
+* is_flash: a glare whose peak (strength x the blurred ellipse's top: a thin ellipse blurred by its own size
+  never reaches its strength) lifts the card >= 0.6 of the way to white, of radius >= 0.08 of the card's long
+  side, positive; no glare or only faint ones (peak < 0.3) negative; photocopies and over-exposed cards
+  (e > 1.25) don't care: the copier's re-levelling or the exposure whitens the card's ground, and the glare
+  vanishes into it.
 * is_copy: a photocopy or a greyscale scan.
 * is_taken_from_screen: the screen effect, unless a downscale after capture shrank its pixel period below 2 px
   (past the Nyquist limit the grid is resampled away: don't care; the downscaled set is also reported apart).
@@ -26,7 +29,7 @@ Ground truth per flag (``None`` = "don't care", left out of precision and recall
 Targeted sets force one effect on top of the phone profile by wrapping synth's capture planner at run time
 (nothing in ``ktp_ocr.synth`` is edited). Usage::
 
-    python scripts/bench_quality.py [--cache DIR] [--workers 2] [--no-real] [--dump] [--mode reader|cached|fast]
+    python scripts/bench_quality.py [--cache DIR] [--workers 2] [--no-real] [--dump] [--fit] [--mode reader|cached|fast]
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import json
 import math
 import random
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -49,15 +52,15 @@ import numpy as np
 from ktp_ocr.locate import Alignment
 from ktp_ocr.locate import geometry as geo
 from ktp_ocr.quality import FLAG_AT, measure, scores_from
-from ktp_ocr.result import QUALITY_CHECKS
 from ktp_ocr.synth.card import render_card
 from ktp_ocr.synth.generate import _rngs
 from ktp_ocr.synth.identity import make_identity
 
-FLAGS = tuple(name for name in QUALITY_CHECKS if name != "is_ktp")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _quality_tables import Row, dump, fit_spreads, real_table, real_truth, reliability, table
+
 REAL_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "ktp-real" / "dev"
 Override = Callable[[random.Random], dict[str, Any]]
-Row = tuple[str, dict[str, bool | None], dict[str, bool], dict[str, Any]]  # set, truth, flags, raw measurements
 capture_mod: Any = importlib.import_module("ktp_ocr.synth.capture")  # the package re-exports a function by that name
 
 
@@ -202,6 +205,11 @@ def rebuild(image: np.ndarray, info: dict[str, Any]) -> Alignment | None:
 
 
 # ---------------------------------------------------------------- ground truth
+# The labellers of the real photos do not call a card dark at 58-67 % of its normal ground level (ground 125-145
+# of 255 on six untagged photos): "dark" starts where exposure has halved the ground, and 0.5-0.65 is don't care.
+DARK_BELOW = 0.5
+GLARE_PEAK = 0.75  # a highlight: at its brightest it lifts the card at least 75 % of the way to white
+FAINT_GLARE = 0.45  # a sheen that lifts the card less than 45 % of the way to white is no highlight
 SCREEN_BLUR = 0.7  # Gaussian sigma of synth.effects.screen (the monitor's optics and pixel spread)
 SCREEN_BLACK = 20.0  # grey level synth.effects.screen adds (a monitor's black is not black); a card ground is ~217
 
@@ -233,14 +241,15 @@ def truth(effects: list[dict[str, Any]]) -> dict[str, bool | None]:
         period = by["screen"][0]["pixel_period"]
         exposure = exposure * (0.65 + 0.35 / period) * (1 - 0.25 / period) + SCREEN_BLACK / 217.0
     copier = bool(by["photocopy"])
-    strong = [g for g in by["glare"] if g["strength"] >= 0.6 and g["radius_px"] >= 0.08 * geom["card_long_side"]]
+    strong = [g for g in by["glare"] if g["peak"] >= GLARE_PEAK and g["radius_px"] >= 0.08 * geom["card_long_side"]]
+    faint = all(g["peak"] < FAINT_GLARE for g in by["glare"])
     tilt = abs(geom["tilt_deg"])
     turned = bool(geom["quarter_turns"]) or bool(geom["mirrored"])
     return {
         "is_blurred": True if blur >= 1.2 else False if blur < 0.6 else None,
-        "is_dark": None if copier else True if exposure < 0.7 else False if exposure >= 0.8 else None,
+        "is_dark": None if copier else True if exposure < DARK_BELOW else False if exposure >= 0.65 else None,
         "is_bright": None if copier else True if exposure > 1.25 else False if exposure <= 1.15 else None,
-        "is_flash": False if not by["glare"] else True if strong and not (copier or exposure > 1.25) else None,
+        "is_flash": False if faint else True if strong and not (copier or exposure > 1.25) else None,
         "is_copy": copier or bool(by["grayscale"]),
         "is_taken_from_screen": _screen_truth(by["screen"], factor),
         "is_cropped": geom["crop_out"] > 0,
@@ -269,7 +278,8 @@ def fast_align(paths: list[Path]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def evaluate(cache: Path, workers: int, dump: bool, mode: str) -> None:
+def synthetic_rows(cache: Path, workers: int, mode: str) -> list[Row]:
+    """Every synthetic set as rows: truth from the recorded effects (see ``truth``)."""
     rows: list[Row] = []
     all_effects = {name: build_set(cache, name) for name in SETS}
     paths = [cache / name / f for name, eff in all_effects.items() for f in eff]
@@ -294,88 +304,60 @@ def evaluate(cache: Path, workers: int, dump: bool, mode: str) -> None:
                 no_alignment += 1
                 continue
             raw = measure(image, alignment)
-            flags = {k: v >= FLAG_AT for k, v in scores_from(raw).items()}
-            rows.append((name, truth(eff), flags, raw))
+            rows.append((name, truth(eff), scores_from(raw), raw))
     print(f"synthetic images scored: {len(rows)} (+{no_alignment} the reader could not align: no quality)")
     print(f"sets: {', '.join(f'{n} {len(e)}' for n, e in all_effects.items())}\n")
-    targeted = [r for r in rows if r[0] not in NATURAL]
+    return rows
+
+
+def report(synthetic: list[Row], real: list[Row], show_dump: bool, fit: bool) -> None:
+    """Synthetic tables (targeted sets, mixed profile), the real-photo table, the reliability of the scores."""
+    targeted = [r for r in synthetic if r[0] not in NATURAL]
     print(f"TARGETED sets (one effect forced on phone captures, 'plain' ones without): {len(targeted)}")
-    _table(targeted)
-    natural = [r for r in rows if r[0] in NATURAL]
+    table(targeted)
+    natural = [r for r in synthetic if r[0] in NATURAL]
     print(f"\nMIXED profile (clean/phone/hard captures, effects stacked at random): {len(natural)}")
-    _table(natural)
-    small = [(t, f) for n, t, f, _ in rows if n == "screen_small"]
+    table(natural)
+    small = [s for n, _, s, _ in synthetic if n == "screen_small"]
     if small:
-        hit = sum(1 for _, f in small if f["is_taken_from_screen"])
+        hit = sum(1 for s in small if s["is_taken_from_screen"] >= FLAG_AT)
         print(f"\nscreen captures downscaled after capture (grid destroyed): {hit}/{len(small)} flagged")
-    if dump:
-        _dump(rows)
+    if real:
+        print(f"\nREAL dev photos ({len(real)}), truth = the labellers' condition tags")
+        real_table(real)
+    print(f"\nRELIABILITY of the scores on real + synthetic ({len(real) + len(synthetic)} images): score bins")
+    reliability(real + synthetic)
+    if real:
+        print(f"\nRELIABILITY on the real photos alone ({len(real)})")
+        reliability(real)
+    if fit:
+        print("\nFIT of the curves' spreads on real + synthetic (mids fixed)")
+        fit_spreads(real + synthetic)
+    if show_dump:
+        dump(real + synthetic)
 
 
-def _table(rows: list[Row]) -> None:
-    """Precision and recall of each flag over ``rows`` (don't-care images left out)."""
-    head = ("pos", "neg", "dc", "TP", "FP", "FN")
-    print(f"{'flag':22s} " + " ".join(f"{h:>4s}" for h in head) + f" {'prec':>6s} {'recall':>6s}")
-    for flag in FLAGS:
-        tp = sum(1 for _, t, f, _ in rows if t[flag] is True and f[flag])
-        fn = sum(1 for _, t, f, _ in rows if t[flag] is True and not f[flag])
-        fp = sum(1 for _, t, f, _ in rows if t[flag] is False and f[flag])
-        neg = sum(1 for _, t, _, _ in rows if t[flag] is False)
-        dc = sum(1 for _, t, _, _ in rows if t[flag] is None)
-        prec = tp / (tp + fp) if tp + fp else float("nan")
-        rec = tp / (tp + fn) if tp + fn else float("nan")
-        print(f"{flag:22s} {tp + fn:4d} {neg:4d} {dc:4d} {tp:4d} {fp:4d} {fn:4d} {prec:6.3f} {rec:6.3f}")
-
-
-def _dump(rows: list[Row]) -> None:
-    """Raw measurement quantiles per truth class, and the misses, for calibration."""
-    keys = {
-        "is_blurred": "blur_sigma",
-        "is_dark": "lum_ground",
-        "is_bright": "white_share",
-        "is_flash": "glare_share",
-        "is_copy": "chroma_p97",
-        "is_taken_from_screen": "screen_peak",
-        "is_cropped": "outside_share",
-        "is_rotated": "tilt_off",
-    }
-    for flag, key in keys.items():
-        for cls in (True, False):
-            vals = np.array([float(r[key]) for _, t, _, r in rows if t[flag] is cls])
-            if len(vals):
-                q = np.percentile(vals, [0, 5, 10, 50, 90, 95, 100])
-                print(f"{flag:22s} {cls!s:5s} {key:14s} " + " ".join(f"{v:8.3f}" for v in q))
-    for name, t, f, r in rows:
-        bad = [k for k in FLAGS if t[k] is not None and t[k] != f[k]]
-        if bad:
-            print(name, bad, {k: round(float(v), 3) for k, v in r.items()})
-
-
-# ---------------------------------------------------------------- real photos (sanity only)
-def real_rates(cache: Path, workers: int) -> None:
+# ---------------------------------------------------------------- real photos
+def real_rows(cache: Path, workers: int) -> list[Row]:
+    """The dev photos as rows: truth from their labellers' condition tags (see ``REAL_TAGS``)."""
     labels_path = REAL_DEV / "labels.json"
     if not labels_path.exists():
         print("real dev set not found; skipped")
-        return
+        return []
     labels = json.loads(labels_path.read_text())
     paths = [REAL_DEV / "images" / name for name in labels]
     aligned = align_all(paths, cache / "alignments_real.json", workers)
-    per_tag: dict[str, Counter[str]] = defaultdict(Counter)
+    rows: list[Row] = []
     for name, entry in labels.items():
         path = REAL_DEV / "images" / name
         image = np.asarray(cv2.imread(str(path), cv2.IMREAD_COLOR))
         alignment = rebuild(image, aligned.get(str(path), {}))
         if alignment is None:
+            print(f"{name}: the reader found no card; no quality")
             continue
-        flags = {k: v >= FLAG_AT for k, v in scores_from(measure(image, alignment)).items()}
-        for tag in [*entry.get("conditions", []), "ALL"]:
-            per_tag[tag]["n"] += 1
-            per_tag[tag].update(k for k, v in flags.items() if v)
-    short = [f.removeprefix("is_")[:7] for f in FLAGS]
-    print("\nreal dev photos (sanity only; not used for calibration): share of images flagged, by condition tag")
-    print(f"{'tag':22s} {'n':>3s} " + " ".join(f"{s:>7s}" for s in short))
-    for tag, c in sorted(per_tag.items(), key=lambda kv: -kv[1]["n"]):
-        print(f"{tag:22s} {c['n']:3d} " + " ".join(f"{c[f] / c['n']:7.2f}" for f in FLAGS))
+        raw = measure(image, alignment)
+        rows.append((f"real:{name}", real_truth(entry.get("conditions", [])), scores_from(raw), raw))
+    return rows
 
 
 def main() -> None:
@@ -384,12 +366,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--no-real", action="store_true")
     ap.add_argument("--dump", action="store_true", help="print raw quantiles per class and every miss")
+    ap.add_argument("--fit", action="store_true", help="fit each curve's spread on real + synthetic rows")
     ap.add_argument("--mode", choices=["reader", "cached", "fast"], default="reader")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    evaluate(args.cache, args.workers, args.dump, args.mode)
-    if not args.no_real:
-        real_rates(args.cache, args.workers)
+    real = [] if args.no_real else real_rows(args.cache, args.workers)
+    report(synthetic_rows(args.cache, args.workers, args.mode), real, args.dump, args.fit)
 
 
 if __name__ == "__main__":

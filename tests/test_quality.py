@@ -14,7 +14,7 @@ import pytest
 
 from ktp_ocr.locate import Alignment
 from ktp_ocr.locate import geometry as geo
-from ktp_ocr.quality import assess_quality
+from ktp_ocr.quality import CURVES, FLAG_AT, Logistic, assess_quality, measure
 from ktp_ocr.result import QUALITY_CHECKS, Quality
 from ktp_ocr.synth import effects as fx
 from ktp_ocr.synth import render_sample
@@ -90,17 +90,58 @@ def test_washed_out_card_is_bright_not_a_copy_nor_glare(clean: tuple[np.ndarray,
     assert "is_bright" in flags and not flags & {"is_copy", "is_flash"}, flags
 
 
-def test_glare(clean: tuple[np.ndarray, np.ndarray]) -> None:
-    image, corners = clean
+def _highlight(image: np.ndarray, corners: np.ndarray, size: float, strength: float = 0.95) -> np.ndarray:
+    """A specular highlight: white light added in a soft ellipse of ``size`` x the card's width, left of centre."""
     img = image.astype(np.float32)
     centre = corners[0] + 0.35 * (corners[1] - corners[0]) + 0.5 * (corners[3] - corners[0])
-    radius = 0.15 * float(np.linalg.norm(corners[1] - corners[0]))
+    radius = size * float(np.linalg.norm(corners[1] - corners[0]))
     mask = np.zeros(image.shape[:2], np.float32)
     cv2.ellipse(mask, (int(centre[0]), int(centre[1])), (int(radius), int(radius * 0.6)), 20, 0, 360, 1.0, -1)
-    mask = cv2.GaussianBlur(mask, (0, 0), radius / 4) * 0.95
+    mask = cv2.GaussianBlur(mask, (0, 0), radius / 4) * strength
     img += (255.0 - img) * mask[..., None]
-    q = _assess(img.astype(np.uint8), corners)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_glare(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    image, corners = clean
+    q = _assess(_highlight(image, corners, 0.15), corners)
     assert "is_flash" in _flags(q) and not q.specularity
+
+
+def test_glare_on_a_dim_card(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """A highlight is judged against the card's own ground: in dim light it still stands out, and dim is not dark."""
+    image, corners = clean
+    dim = (image.astype(np.float32) * 0.65).astype(np.uint8)
+    assert _flags(_assess(_highlight(dim, corners, 0.1), corners)) == {"is_flash"}
+
+
+def test_a_sheen_over_the_whole_card_is_not_glare(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """Diffuse light lifts every pixel a little towards white; a highlight lifts a spot most of the way."""
+    image, corners = clean
+    veiled = image.astype(np.float32) + (255.0 - image.astype(np.float32)) * 0.3
+    assert "is_flash" not in _flags(_assess(veiled.astype(np.uint8), corners))
+
+
+def test_a_speck_is_not_glare(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """A highlight smaller than a printed character (~2 mm) hides nothing."""
+    image, corners = clean
+    speck = _highlight(image, corners, 0.015)  # an ellipse ~2.6 x 1.5 mm
+    assert measure(speck, _align(speck, corners))["glare_share"] > 0.0  # seen as a highlight ...
+    assert "is_flash" not in _flags(_assess(speck, corners))  # ... too small to flag
+
+
+def test_dim_indoor_light_is_not_dark(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """Real photos at 60-65 % of a card's normal ground level are not called dark by their labellers."""
+    image, corners = clean
+    assert "is_dark" not in _flags(_assess((image.astype(np.float32) * 0.65).astype(np.uint8), corners))
+
+
+def test_scores_are_logistic_around_the_flag_point() -> None:
+    up, down = Logistic(10.0, 2.0), Logistic(120.0, -20.0)
+    assert up.score(10.0) == pytest.approx(0.5) and up.score(12.0) == pytest.approx(0.9)
+    assert down.score(100.0) == pytest.approx(0.9) and down.score(140.0) == pytest.approx(0.1)
+    assert 0.0 < up.score(-1e9) < 1e-6 and up.score(1e9) == pytest.approx(1.0)
+    assert all(curve.score(curve.mid) == pytest.approx(FLAG_AT) for curve in CURVES.values())
 
 
 def test_greyscale_copy(clean: tuple[np.ndarray, np.ndarray]) -> None:

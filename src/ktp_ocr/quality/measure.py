@@ -30,6 +30,9 @@ MARGIN = 0.04  # share of the card trimmed on each side: its rounded corners and
 # (was (0.69, 0.17, 0.96, 0.70) before the template: the same box to within 0.004 of the card).
 PHOTO_EXCLUDED = PHOTO.grown(0.02, 0.03)
 CLIPPED = 250  # a pixel with every channel at or above this is clipped white: its colour is lost
+HIGHLIGHT_LIFT = 0.6  # a specular highlight climbs at least this share of the way from the card's ground to white
+HIGHLIGHT_CHROMA = 0.7  # ... and keeps at most this share of the ground's chroma (added white light dilutes it)
+CHROMA_NOISE = 4.0  # Lab chroma that JPEG colour noise alone gives a grey pixel
 MIN_UNCLIPPED = 0.02  # share of unclipped pixels needed to judge colour on them alone
 ALONG_BORDER = 0.015  # share of the image side within which a card side lies along the border
 SHOWN_SIDES = 0.6  # mean edge support of a card's other sides for a side along the border to be judged
@@ -136,27 +139,24 @@ def _outside_photo(small: np.ndarray) -> NDArray[np.bool_]:
 
 
 def glare_share(small: np.ndarray) -> float:
-    """Area share of the card (photo excluded) of the largest whitened blob: a specular highlight.
+    """Area share of the card (photo excluded) of the largest specular highlight.
 
-    Glare adds white light: it lifts the weakest channel towards the strongest (the card's light blue loses its
-    colour) while the pixel stays at least as bright as the card's background. Lighting, shadows and exposure
-    multiply all channels alike and keep that ratio, so they do not count. A pixel is "whitened" when its
-    min/max channel ratio has gone at least half-way from the card's median ratio to pure white, or when it is
-    clipped white (>= 250 in every channel) on a card whose background is well below that. The photo box is
-    left out (white clothes and headscarves are white by nature).
+    A highlight is light reflected off the laminate: white light added on top of the card. It lifts a pixel
+    most of the way from the card's ground level to white (``HIGHLIGHT_LIFT`` of the headroom; shading, a
+    sheen of diffuse light or an old card's faded ink lift far less) and dilutes the light-blue ground's colour
+    (chroma at most ``HIGHLIGHT_CHROMA`` of the ground's, or within JPEG's colour noise). Both are judged
+    against the card's own ground (its brighter half), so a dim photo's highlight counts as much as a bright
+    one's, and a white card background is not on the card. The photo box is left out (white clothes and
+    headscarves are white by nature); a 3x3 opening drops specks under ~1 mm.
     """
-    f = small.astype(np.float32)
-    mn, mx = f.min(axis=2), f.max(axis=2)
-    ratio = mn / np.maximum(mx, 1.0)
+    lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
+    chroma = np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0)
+    lum = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
     keep = _outside_photo(small)
-    bg_ratio = float(np.median(ratio[keep]))
-    bg_min = float(np.median(mn[keep]))
-    white = np.zeros(mn.shape, bool)
-    if 1.0 - bg_ratio >= 0.04:
-        white |= ((ratio - bg_ratio) / (1.0 - bg_ratio) >= 0.5) & (mn >= bg_min)
-    if bg_min <= 225:
-        white |= mn >= 250
-    white &= keep
+    upper = keep & (lum >= np.median(lum[keep]))
+    ground, ground_chroma = float(np.median(lum[upper])), float(np.median(chroma[upper]))
+    white = keep & (lum >= ground + HIGHLIGHT_LIFT * (255.0 - ground))
+    white &= chroma <= max(HIGHLIGHT_CHROMA * ground_chroma, CHROMA_NOISE)
     mask = cv2.morphologyEx(white.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if count <= 1:
@@ -234,16 +234,6 @@ def outside_share(image: np.ndarray, alignment: Alignment) -> float:
     return float(max(0.0, 1.0 - inside / area))
 
 
-def border_touch(image: np.ndarray, alignment: Alignment) -> float:
-    """Share of the card's outline lying on the image border (within 0.5 % of the image side)."""
-    h, w = image.shape[:2]
-    quad = np.asarray(alignment.card_corners, np.float64)
-    tol_x, tol_y = 0.005 * w + 1, 0.005 * h + 1
-    pts = np.concatenate([np.linspace(quad[i], quad[(i + 1) % 4], 50) for i in range(4)])
-    on = (pts[:, 0] <= tol_x) | (pts[:, 0] >= w - tol_x) | (pts[:, 1] <= tol_y) | (pts[:, 1] >= h - tol_y)
-    return float(on.mean())
-
-
 def open_side(image: np.ndarray, alignment: Alignment) -> float:
     """Edge support (0-1) of the weakest card side lying along the image border, where the other sides show.
 
@@ -288,7 +278,6 @@ def measure(image: np.ndarray, alignment: Alignment) -> dict[str, Any]:
     out["glare_share"] = glare_share(small)
     out["screen_peak"] = screen_peak(image, alignment)
     out["outside_share"] = outside_share(image, alignment)
-    out["border_touch"] = border_touch(image, alignment)
     out["open_side"] = open_side(image, alignment)
     out["tilt_off"] = tilt_off(alignment)
     out["mirrored"] = bool(alignment.mirrored)

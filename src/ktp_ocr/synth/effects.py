@@ -133,11 +133,20 @@ def glare(
     c = top + (bot - top) * v
     r = rng.uniform(0.06, 0.22) * ls
     strength = rng.uniform(0.5, 1.0)
-    m = bgs.draw_ellipse_mask(fh, fw, (float(c[0]), float(c[1])), (r, r * rng.uniform(0.3, 0.8)), rng.uniform(0, 180))
+    aspect = rng.uniform(0.3, 0.8)  # minor / major axis
+    m = bgs.draw_ellipse_mask(fh, fw, (float(c[0]), float(c[1])), (r, r * aspect), rng.uniform(0, 180))
     m = bgs.soft_blur(m, max(r / 3, 1.0)) * strength
     img += (255.0 - img) * m[..., None]
     np.maximum(occl, np.clip((m - 0.45) * 3, 0, 1), out=occl)
-    eff.append({"name": "glare", "center": [_r(c[0], 1), _r(c[1], 1)], "radius_px": _r(r, 1), "strength": _r(strength)})
+    eff.append(
+        {
+            "name": "glare",
+            "center": [_r(c[0], 1), _r(c[1], 1)],
+            "radius_px": _r(r, 1),
+            "strength": _r(strength),
+            "peak": _r(float(m.max())),  # the most of the way to white any pixel was lifted (blur flattens thin ones)
+        }
+    )
 
 
 def screen(img: FloatImg, rng: random.Random, fh: int, fw: int, eff: list[Effect]) -> FloatImg:

@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh --with-browser
 .venv/bin/ruff check src tests scripts
+.venv/bin/ruff format --check src tests scripts
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One set-up for both quick-start commands: system packages (fonts for the synthetic cards, Chromium for the
-# web page's browser test), then a virtual environment with the project and its pinned dependencies.
+# web page's browser test), then a virtual environment with the project and its dependencies at the exact
+# versions of constraints.txt.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,9 +23,10 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-stamp=.venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)
+stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[dev,service]"
+  # pyproject.toml says which versions work (ranges); constraints.txt pins the exact set this repo is tested with
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[dev,service,ray]"
   rm -f .venv/.installed-*; touch "$stamp"
 fi

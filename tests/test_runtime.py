@@ -14,9 +14,9 @@ from ktp_ocr.locate import CARD_WIDTH, RECHECK_SIDE, carry_boxes, reorient
 from ktp_ocr.locate.align import Alignment
 from ktp_ocr.ocr import TextLine
 from ktp_ocr.ocr import runtime as rt
-from ktp_ocr.options import ReaderOptions
+from ktp_ocr.options import ReaderOptions, threads_per_worker
 from ktp_ocr.reader import MAX_OCR_PASSES, KtpReader
-from ktp_ocr.service.settings import ServiceSettings, threads_per_worker
+from ktp_ocr.service.settings import ServiceSettings
 from ktp_ocr.synth import render_sample
 
 # -- runtime ---------------------------------------------------------------------------------------------------

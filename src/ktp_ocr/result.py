@@ -125,6 +125,8 @@ class CardImages(BaseModel):
 
 
 class KtpResult(BaseModel):
+    """One read: its outcome, the nineteen fields, the decoded NIK, the card, quality, crops and stage timings."""
+
     status: Status = Status.SUCCESS
     reason: str = STATUS_CODES[Status.SUCCESS].reason
     fields: KtpFields = Field(default_factory=KtpFields)

@@ -1,4 +1,5 @@
-"""The web page in headless Chromium: upload a card, see its NIK, its polygons and the copy button.
+"""The web page in headless Chromium: upload a card, see its NIK, its polygons, its flags and the copy button, at
+phone and desktop widths, and no broken image for a file that is not one.
 
 Skips when the Debian ``chromium`` binary or the ``playwright`` package is missing (Playwright's own browser
 download cannot work offline, so the system Chromium is driven instead).
@@ -6,16 +7,21 @@ download cannot work offline, so the system Chromium is driven instead).
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from service_fakes import SPECIMEN_VALUES, FakeReader, image_bytes, synthetic_card
 from service_server import running
 
+from ktp_ocr.options import ReaderOptions
+from ktp_ocr.result import KtpResult
 from ktp_ocr.service.app import create_app
 from ktp_ocr.service.settings import ServiceSettings
+from ktp_ocr.validate import nik_details
 
 pytestmark = pytest.mark.browser
 
@@ -85,19 +91,128 @@ def test_drop_upload(browser: Any) -> None:
         page.close()
 
 
-@pytest.mark.real_reader
-def test_real_reader_on_a_synthetic_card(browser: Any) -> None:
+@pytest.fixture(scope="module")
+def card() -> tuple[bytes, str]:
     sample = synthetic_card()
     if sample is None:
         pytest.skip("the synthetic card generator (ktp_ocr.synth) is not available")
-    pytest.importorskip("ktp_ocr.reader")
-    from ktp_ocr.reader import KtpReader
+    return sample
 
-    jpeg, nik = sample
-    app = create_app(reader=KtpReader(), settings=ServiceSettings())
+
+@pytest.fixture(scope="module")
+def real_server() -> Iterator[str]:
+    """The real service (real reader) on a free port, shared by the tests that read a synthetic card."""
+    reader_module = pytest.importorskip("ktp_ocr.reader")
+    with running(create_app(reader=reader_module.KtpReader(), settings=ServiceSettings())) as base_url:
+        yield base_url
+
+
+@pytest.mark.real_reader
+def test_real_reader_on_a_synthetic_card(browser: Any, real_server: str, card: tuple[bytes, str]) -> None:
+    jpeg, nik = card
+    page = upload_and_read_nik(browser, real_server, jpeg)
+    assert page.inner_text('#fields tr[data-field="nik"] td.value') == nik
+    page.close()
+
+
+# Every field value cell that shows text, as [left, right] in CSS pixels.
+VALUE_BOXES = """() => [...document.querySelectorAll('#fields td.value')].map((td) => {
+    const r = td.getBoundingClientRect();
+    return [r.left, r.right, r.width];
+})"""
+# Displayed images that failed to decode (the broken-image icon).
+BROKEN_IMAGES = """() => [...document.images].filter((img) => {
+    const shown = img.getClientRects().length > 0 && getComputedStyle(img).visibility !== 'hidden';
+    return shown && img.naturalWidth === 0;
+}).map((img) => img.id || img.alt || img.src.slice(0, 40))"""
+
+
+def assert_fits_the_viewport(page: Any) -> None:
+    width = page.evaluate("window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    boxes = page.evaluate(VALUE_BOXES)
+    assert len(boxes) == 19
+    for left, right, box_width in boxes:
+        assert box_width > 0 and left >= 0 and right <= width + 0.5
+
+
+def shown_result(page: Any) -> dict[str, Any]:
+    """The result the page received, from its JSON panel."""
+    return dict(json.loads(page.inner_text("#json")))
+
+
+@pytest.mark.real_reader
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 900)])
+def test_page_fits_and_shows_flags_warnings_and_nik_details(
+    browser: Any, real_server: str, card: tuple[bytes, str], tmp_path: Path, width: int, height: int
+) -> None:
+    jpeg, nik = card
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(real_server + "/")
+    page.set_input_files("#file", files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": jpeg}])
+    page.wait_for_selector('#fields tr[data-field="nik"]', timeout=120_000)
+    page.wait_for_function("document.querySelectorAll('#overlay polygon').length > 0", timeout=10_000)
+    result = shown_result(page)
+    assert result["fields"]["nik"]["value"] == nik
+    assert_fits_the_viewport(page)
+    for name, field in result["fields"].items():
+        flag = page.get_attribute(f'#fields tr[data-field="{name}"] td.valid', "data-valid")
+        assert flag == str(field["valid"]).lower()
+    shown = page.locator("#warnings li.warning").all_inner_texts()
+    assert shown == result["warnings"]
+    assert (page.locator("#warnings li.muted").count() == 1) == (not result["warnings"])
+    details = page.inner_text("#nik-details")
+    assert result["nik_details"]["nik"] in details and result["nik_details"]["province"] in details
+    assert not page.evaluate(BROKEN_IMAGES)
+    shot = tmp_path / f"webpage_{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    shutil.copyfile(shot, f"/tmp/webpage_{width}.png")  # a copy to look at after the run
+    page.close()
+
+
+class WarningReader(FakeReader):
+    """The specimen with the reader's warnings, a field warning and the decoded NIK, all made up."""
+
+    def read(self, source: bytes | str | Path, options: ReaderOptions | None = None) -> KtpResult:
+        result = super().read(source, options)
+        if result.status == "SUCCESS":
+            result.warnings = ["tanggal_lahir disagrees with the NIK", "jenis_kelamin filled from the NIK"]
+            result.fields.tanggal_lahir.warnings = ["differs from the NIK's birth date"]
+            result.nik_details = nik_details(SPECIMEN_VALUES["nik"])
+        return result
+
+
+def test_warnings_and_nik_details_at_phone_width(browser: Any) -> None:
+    app = create_app(reader=WarningReader(), settings=ServiceSettings())
     with running(app) as base_url:
-        page = upload_and_read_nik(browser, base_url, jpeg)
-        assert page.inner_text('#fields tr[data-field="nik"] td.value') == nik
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base_url + "/")
+        page.set_input_files("#file", files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
+        page.wait_for_selector('#fields tr[data-field="nik"]', timeout=30_000)
+        assert_fits_the_viewport(page)
+        assert page.locator("#warnings li.warning").all_inner_texts() == shown_result(page)["warnings"]
+        assert "differs from the NIK" in page.inner_text('#fields tr[data-field="tanggal_lahir"] td.value')
+        assert page.get_attribute('#fields tr[data-field="golongan_darah"] td.valid', "data-valid") == "false"
+        details = page.inner_text("#nik-details")
+        assert "JAWA BARAT" in details and "KOTA BANDUNG" in details and "01-01-1990" in details
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "mime", "data"),
+    [("notes.txt", "text/plain", b"just some text"), ("fake.jpg", "image/jpeg", b"not really a JPEG")],
+)
+def test_a_non_image_upload_shows_no_broken_image(browser: Any, name: str, mime: str, data: bytes) -> None:
+    app = create_app(reader=FakeReader(), settings=ServiceSettings())
+    with running(app) as base_url:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base_url + "/")
+        page.set_input_files("#file", files=[{"name": name, "mimeType": mime, "buffer": data}])
+        page.wait_for_function("document.getElementById('status').textContent.includes('FILE_INVALID_FORMAT')")
+        page.wait_for_function("document.getElementById('photo').hidden", timeout=10_000)
+        assert not page.evaluate(BROKEN_IMAGES)
+        assert page.is_visible("#no-preview")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.close()
 
 

@@ -9,9 +9,10 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from .. import __version__
 from .compat import routers as compat_routers
 from .errors import install_error_handlers
 from .metrics import Metrics
@@ -33,17 +34,21 @@ reader: `/ocr` (a Flask/Tesseract service), `/ocr/ktp` (a Flask/PaddleOCR servic
 """
 
 
+FAVICON = "favicon.svg"
+
+
 def static_dir() -> Path:
     return Path(str(resources.files("ktp_ocr.service") / "static"))
 
 
 def build_state(reader: ReaderLike | None, settings: ServiceSettings) -> ServiceState:
     base = settings.reader_options()
+    holder = ReaderHolder(reader, base, settings.workers)
     state = ServiceState(
         settings=settings,
-        reader=ReaderHolder(reader, base, settings.workers),
+        reader=holder,
         pool=OcrPool(settings.workers, settings.queue, settings.timeout_s, settings.retry_after_s),
-        metrics=Metrics(),
+        metrics=Metrics(backend=lambda: holder.backend),
         api_keys=settings.load_api_keys(),
         base_options=base,
     )
@@ -69,7 +74,7 @@ def create_app(reader: ReaderLike | None = None, settings: ServiceSettings | Non
     docs_url = None if offline else "/docs"
     app = FastAPI(
         title="ktp-ocr",
-        version="0.1.0",
+        version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
         docs_url=docs_url,
@@ -141,3 +146,8 @@ def _mount_page(app: FastAPI, settings: ServiceSettings) -> None:
     @app.get("/", include_in_schema=False)
     async def index() -> HTMLResponse:
         return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        """Browsers ask for /favicon.ico whatever the page links; answer the SVG rather than a 404 in every log."""
+        return FileResponse(folder / FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.config
 import sys
 from typing import Any
+
+from .logs import LOG_FORMATS, log_config
 
 log = logging.getLogger("ktp_ocr.service")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``serve [--host] [--port] [--workers] [--queue] [--timeout]``."""
+    """Add the ``serve`` subcommand; each flag overrides its ``KTP_OCR_*`` variable."""
     parser = subparsers.add_parser(
         "serve",
         help="run the HTTP service (API, compatibility routes, web page)",
@@ -29,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--queue", type=int, default=None, help="requests that may wait for a worker (default 8)")
     parser.add_argument("--timeout", type=float, default=None, help="per-request OCR time limit, seconds (default 60)")
     parser.add_argument("--uploads-dir", default=None, help="folder for the /ocr/ktp compatibility route")
+    parser.add_argument(
+        "--log-format", choices=LOG_FORMATS, default=None, help="text (default) or json: one JSON object a line"
+    )
     parser.set_defaults(func=run_serve)
 
 
@@ -44,6 +50,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
         "queue": args.queue,
         "timeout_s": args.timeout,
         "uploads_dir": getattr(args, "uploads_dir", None),
+        "log_format": getattr(args, "log_format", None),
     }
     return ServiceSettings(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -52,13 +59,14 @@ def run_serve(args: argparse.Namespace) -> int:
     """Start the server; returns the exit code (2 for bad settings, 0 after a clean stop)."""
     from pydantic import ValidationError
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = settings_from_args(args)
         keys = settings.load_api_keys()
     except (ValidationError, OSError) as exc:
         print(f"ktp-ocr serve: bad settings: {exc}", file=sys.stderr)
         return 2
+    logging_config = log_config(settings.log_format, settings.log_level)
+    logging.config.dictConfig(logging_config)
     host = settings.bind_host(keys)
     if not keys:
         asked = f" (asked for {settings.host})" if settings.host and settings.host != host else ""
@@ -74,7 +82,15 @@ def run_serve(args: argparse.Namespace) -> int:
 
     app = create_app(settings=settings)
     log.info("ktp-ocr service on http://%s:%d (docs at /docs)", host, settings.port)
-    uvicorn.run(app, host=host, port=settings.port, log_level=settings.log_level, access_log=False, workers=1)
+    uvicorn.run(
+        app,
+        host=host,
+        port=settings.port,
+        log_level=settings.log_level,
+        log_config=logging_config,  # uvicorn's own lines in the same format as ours
+        access_log=False,  # the service middleware logs each request (with its Request-Id)
+        workers=1,
+    )
     return 0
 
 

@@ -115,7 +115,9 @@ class ServiceMiddleware:
             elapsed = time.perf_counter() - started
             route = _route_template(scope)
             self.metrics.observe(scope["method"], route, code, elapsed)
-            log.info("%s %s %s %d %.1fms", request_id, scope["method"], route, code, elapsed * 1000)
+            line = {"request_id": request_id, "method": scope["method"], "route": route, "code": code}
+            line["duration_ms"] = round(elapsed * 1000, 1)
+            log.info("%(request_id)s %(method)s %(route)s %(code)d %(duration_ms).1fms", line, extra=line)
 
     def _refusal(self, scope: Scope) -> tuple[str, str | None] | None:
         """A status to answer without running the app: no valid key, or a declared body over the limit."""

@@ -1,28 +1,16 @@
-"""Running one read on the pool and recording it: metrics by status and a log line with NIK and name masked."""
+"""Running one read on the pool and recording it: metrics (status, stage times) and a log line, NIK and name masked."""
 
 from __future__ import annotations
 
 import logging
-from typing import Literal
 
 from ..errors import KtpOcrError, Status
 from ..options import ReaderOptions
 from ..result import KtpResult
+from .logs import mask
 from .state import ServiceState
 
 log = logging.getLogger("ktp_ocr.service.read")
-
-
-def mask(kind: Literal["NIK", "NAME"], value: str | None) -> str:
-    """Mask with lokal-id (``3201********9001``, ``B*** S***``); the log must never carry a whole NIK or name."""
-    if not value:
-        return "-"
-    try:
-        import lokal
-
-        return str(lokal.partial_mask(kind, value))
-    except Exception:  # a masking failure must not leak the value: hide it all
-        return "*" * len(value)
 
 
 def _read_sync(state: ServiceState, data: bytes, options: ReaderOptions) -> KtpResult:
@@ -40,7 +28,7 @@ async def run_read(state: ServiceState, data: bytes, options: ReaderOptions, req
     """Read ``data`` on a worker thread within the pool's bounds and time limit."""
     state.reader.get()  # fail fast with NOT_READY before taking a pool slot
     result = await state.pool.run(lambda: _read_sync(state, data, options))
-    state.metrics.statuses.labels(str(result.status)).inc()
+    state.metrics.observe_read(result)
     fields = result.fields
     log.info(
         "%s read %s nik=%s nama=%s %d bytes",
@@ -49,5 +37,6 @@ async def run_read(state: ServiceState, data: bytes, options: ReaderOptions, req
         mask("NIK", fields.nik.value),
         mask("NAME", fields.nama.value),
         len(data),
+        extra={"request_id": request_id, "status": str(result.status)},
     )
     return result

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import Status
+from .errors import SERVICE_STATUSES
+
+# Every status a failure envelope may carry, as an enum so that generated clients get a typed value.
+ENVELOPE_STATUSES: list[str] = [*(str(status) for status in Status), *SERVICE_STATUSES]
 ENVELOPE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["status", "reason"],
-    "properties": {"status": {"type": "string"}, "reason": {"type": "string"}},
+    "properties": {"status": {"type": "string", "enum": ENVELOPE_STATUSES}, "reason": {"type": "string"}},
 }
 
 
@@ -27,6 +32,15 @@ MULTIPART_IMAGE: dict[str, Any] = {
     }
 }
 BASE64_IMAGE = {"type": "string", "description": "The file in base64 (a data: prefix is accepted)."}
+# The raw body is declared as octet-stream, the type client generators know; image/* and application/pdf too are
+# accepted (uploads.RAW_TYPES).
+RAW_IMAGE: dict[str, Any] = {
+    "schema": {
+        "type": "string",
+        "format": "binary",
+        "description": "The file itself; also accepted as image/* or application/pdf.",
+    }
+}
 
 
 def image_body(
@@ -39,7 +53,7 @@ def image_body(
     if json_props is not None:
         content["application/json"] = _json_schema(json_props, [next(iter(json_props))])
     if raw:
-        content["image/jpeg"] = {"schema": {"type": "string", "format": "binary"}}
+        content["application/octet-stream"] = RAW_IMAGE
     return {"requestBody": {"required": True, "content": content}}
 
 

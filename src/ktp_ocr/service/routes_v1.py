@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from ..result import KtpResult
 from .errors import NOT_READY, envelope, error_response, http_status
 from .ocr import run_read
 from .openapi import BASE64_IMAGE, error_responses, image_body
@@ -23,10 +24,11 @@ router = APIRouter()
     tags=["ktp"],
     summary="Read a KTP",
     response_class=JSONResponse,
+    response_model=KtpResult,  # documents the 200 body for generated clients; the handler answers JSON itself
     responses={
         200: {
             "description": "The KtpResult JSON (status SUCCESS, UNRECOGNIZED_DOCUMENT_TYPE or "
-            "MULTIPLE_DOCUMENTS_DETECTED)"
+            "MULTIPLE_DOCUMENTS_DETECTED); keys the with* switches leave out are absent"
         },
         **error_responses(),
     },

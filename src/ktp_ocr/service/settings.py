@@ -6,7 +6,6 @@ and the tests build the same thing and nothing reads ``os.environ`` elsewhere.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
@@ -14,14 +13,10 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..ocr.runtime import Backend, Precision
-from ..options import ReaderOptions
+from ..options import ReaderOptions, threads_per_worker
+from .logs import LogFormat
 
 LOCALHOST = "127.0.0.1"
-
-
-def threads_per_worker(workers: int, cores: int | None = None) -> int:
-    """Intra-op threads per reader so that workers x threads = cores (at least one)."""
-    return max(1, (cores or os.cpu_count() or 1) // workers)
 
 
 MULTIPART_OVERHEAD = 64 * 1024
@@ -52,6 +47,9 @@ class ServiceSettings(BaseSettings):
     )
     low_confidence: float = Field(default=70.0, ge=0, le=100, description="The web page highlights fields below this.")
     log_level: str = Field(default="info")
+    log_format: LogFormat = Field(
+        default="text", description="text, or json: one JSON object a line (uvicorn's lines too), for collectors."
+    )
     requirements: Literal["permissive", "strict"] = Field(
         default="permissive",
         description="strict: refuse files outside Nodeflux's input specification (100 KB-2 MB, 300x400 to "

@@ -34,7 +34,8 @@ class ReaderLike(Protocol):
 
 
 class ReaderHolder:
-    """The readers, or why they are not there yet. Models load in a thread so /healthz answers meanwhile.
+    """The readers, or why they are not there yet. Models load, and the region list is warmed, in a thread so
+    /healthz answers meanwhile; /readyz says ready only after both.
 
     A reader given by the caller (a test fake) serves every worker; otherwise ``copies`` readers are built.
     """
@@ -64,9 +65,10 @@ class ReaderHolder:
             from ..reader import KtpReader  # heavy: ONNX models
 
             readers = [KtpReader(self._options) for _ in range(self._copies)]
+            _warm_up()
             for reader in readers:
                 self._idle.put(reader)
-            self._reader = readers[0]
+            self._reader = readers[0]  # from here on /readyz says ready
             runtime = getattr(readers[0].engine, "runtime", None)
             log.info("OCR models loaded: %d reader(s) on %s; ready", self._copies, runtime and runtime.describe())
         except Exception as exc:  # reported by /readyz and every read, never a crash of the server
@@ -74,6 +76,13 @@ class ReaderHolder:
             log.error("the reader failed to load: %s", self.error)
         finally:
             self._loaded.set()
+
+    @property
+    def backend(self) -> str:
+        """The runtime the models run on once loaded (``openvino`` or ``onnxruntime``); the configured one before,
+        and for a reader without an engine (a test fake)."""
+        runtime = getattr(getattr(self._reader, "engine", None), "runtime", None)
+        return str(getattr(runtime, "backend", self._options.backend))
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._loaded.wait(timeout)
@@ -93,6 +102,16 @@ class ReaderHolder:
             yield reader
         finally:
             self._idle.put(reader)
+
+
+def _warm_up() -> None:
+    """Fill the region caches before the server says ready, so that the first card is not the slow one."""
+    from ..normalize import warm_up
+
+    try:
+        warm_up()
+    except Exception as exc:  # a cold cache only costs time: never keep the server from serving for it
+        log.warning("warming the region list failed: %s", type(exc).__name__)
 
 
 @dataclass

@@ -32,18 +32,25 @@ function svgEl(name, attrs) {
   return el;
 }
 
+function setPreviewShown(shown) {
+  $("photo").hidden = !shown;
+  $("no-preview").hidden = shown;
+  if (!shown) {
+    $("photo").removeAttribute("src");
+    $("overlay").replaceChildren();
+  }
+}
+
 function showPreview(file) {
   if (previewUrl) URL.revokeObjectURL(previewUrl);
   previewUrl = null;
+  // TIFF has an image/ type but no browser draws it; a file that only claims to be an image fails to load.
   const isImage = file.type.startsWith("image/") && !/tiff?$/.test(file.type);
-  $("photo").hidden = !isImage;
-  $("no-preview").hidden = isImage;
+  setPreviewShown(isImage);
   $("overlay").replaceChildren();
   if (isImage) {
     previewUrl = URL.createObjectURL(file);
     $("photo").src = previewUrl;
-  } else {
-    $("photo").removeAttribute("src");
   }
 }
 
@@ -69,6 +76,29 @@ function drawPolygons(result) {
   }
 }
 
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function fillValue(cell, field) {
+  cell.className = "value";
+  cell.textContent = field.value || "—";
+  if (field.raw_text && field.raw_text !== field.value) cell.title = `OCR: ${field.raw_text}`;
+  for (const warning of field.warnings || []) cell.append(el("small", "field-warning", warning));
+}
+
+function fillValid(cell, field) {
+  cell.className = "valid";
+  if (typeof field.valid !== "boolean") return;
+  cell.dataset.valid = String(field.valid);
+  cell.title = field.valid ? "valid" : "not valid";
+  // The words show where the table has no header row (a phone); screen readers read them everywhere.
+  cell.append(field.valid ? "✓" : "✗", el("span", "flag-text", ` ${cell.title}`));
+}
+
 function fillFields(result) {
   const body = $("fields").tBodies[0];
   body.replaceChildren();
@@ -79,21 +109,55 @@ function fillFields(result) {
     if (!field.value) row.classList.add("missing");
     else if (conf !== null && conf < LOW) row.classList.add("low");
     row.insertCell().textContent = LABELS[name] || name;
-    const value = row.insertCell();
-    value.className = "value";
-    value.textContent = field.value || "—";
-    if (field.raw_text && field.raw_text !== field.value) value.title = `OCR: ${field.raw_text}`;
+    fillValue(row.insertCell(), field);
     const cell = row.insertCell();
     cell.className = "conf";
     cell.textContent = conf === null || !field.value ? "" : `${Math.round(conf)}%`;
+    fillValid(row.insertCell(), field);
   }
+  if (!body.rows.length) body.insertRow().append(Object.assign(el("td", "muted", "Nothing was read."), { colSpan: 4 }));
+}
+
+function fillWarnings(result) {
+  const list = $("warnings");
+  list.replaceChildren();
+  for (const warning of result.warnings || []) list.append(el("li", "warning", warning));
+  if (!list.children.length) list.append(el("li", "muted", "None."));
+}
+
+const NIK_PARTS = [
+  ["Province", "province", "province_code"], ["Regency / city", "regency", "regency_code"],
+  ["District", "district", "district_code"], ["Birth date", "birth_date"], ["Sex", "gender"], ["Serial", "serial"],
+];
+
+function fillNikDetails(result) {
+  const box = $("nik-details");
+  box.replaceChildren();
+  const d = result.nik_details;
+  if (!d) {
+    box.append(el("p", "muted", "No NIK to decode."));
+    return;
+  }
+  const list = el("dl");
+  const add = (term, text, className) => list.append(el("dt", "", term), el("dd", className || "", text));
+  add("NIK", d.nik);
+  add("Valid", d.valid ? "yes" : "no", d.valid ? "" : "bad");
+  for (const [term, key, codeKey] of NIK_PARTS) {
+    if (!d[key] && !(codeKey && d[codeKey])) continue;
+    add(term, codeKey && d[codeKey] ? `${d[key] || "?"} (${d[codeKey]})` : d[key]);
+  }
+  for (const error of d.errors || []) add("Problem", error, "bad");
+  box.append(list);
 }
 
 function fillQualities(result) {
   const list = $("qualities");
   list.replaceChildren();
   const q = result.quality;
-  if (!q) return;
+  if (!q) {
+    list.append(el("li", "muted", "Not assessed."));
+    return;
+  }
   for (const [key, text] of Object.entries(QUALITY_TEXT)) {
     const li = document.createElement("li");
     const bad = key === "is_ktp" ? !q[key] : q[key];
@@ -127,6 +191,8 @@ function render(result) {
   lastJson = JSON.stringify(result, null, 2);
   $("json").textContent = lastJson;
   fillFields(result);
+  fillWarnings(result);
+  fillNikDetails(result);
   fillQualities(result);
   fillCrops(result);
   const img = $("photo");
@@ -185,6 +251,7 @@ function setup() {
     upload(e.dataTransfer.files[0]);
   });
   $("copy").addEventListener("click", copyJson);
+  $("photo").addEventListener("error", () => setPreviewShown(false));
 }
 
 setup();

@@ -1,0 +1,169 @@
+"""What operators see: the OpenAPI document, /metrics, JSON logs, the favicon and the warm-up before ready."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from service_fakes import SPECIMEN_VALUES, image_bytes
+from service_server import free_port
+
+from ktp_ocr.errors import Status
+from ktp_ocr.options import ReaderOptions
+from ktp_ocr.result import FIELD_NAMES
+from ktp_ocr.service.errors import SERVICE_STATUSES
+from ktp_ocr.service.logs import JsonFormatter, scrub_niks
+from ktp_ocr.service.state import ReaderHolder
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parents[1] / "src"
+
+
+def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local ``$ref`` (``#/components/schemas/X``)."""
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_openapi_declares_the_result_and_its_status_enum(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    responses = spec["paths"]["/v1/ktp"]["post"]["responses"]
+    result = resolve(spec, responses["200"]["content"]["application/json"]["schema"])
+    assert result["title"] == "KtpResult"
+    fields = resolve(spec, result["properties"]["fields"])
+    assert list(fields["properties"]) == list(FIELD_NAMES) and len(FIELD_NAMES) == 19
+    field = resolve(spec, fields["properties"]["nik"])
+    assert {"value", "confidence", "polygon", "valid", "warnings"} <= set(field["properties"])
+    status = resolve(spec, result["properties"]["status"])
+    assert status["enum"] == [s.value for s in Status]
+    failure = resolve(spec, responses["422"]["content"]["application/json"]["schema"])
+    assert set(failure["properties"]["status"]["enum"]) == {s.value for s in Status} | set(SERVICE_STATUSES)
+
+
+def test_metrics_have_stage_histograms_and_build_info(client: TestClient, jpeg: bytes) -> None:
+    assert client.post("/v1/ktp", files={"image": ("c.jpg", jpeg)}).status_code == 200
+    text = client.get("/metrics").text
+    for stage in ("decode", "locate", "ocr", "total"):
+        assert f'ktp_ocr_read_stage_duration_seconds_count{{stage="{stage}"}} 1.0' in text
+    assert 'ktp_ocr_read_stage_duration_seconds_bucket{le="0.5",stage="ocr"} 1.0' in text  # 250 ms
+    from ktp_ocr import __version__
+
+    assert f'ktp_ocr_build_info{{backend="auto",version="{__version__}"}} 1.0' in text  # fake: no engine
+
+
+def test_favicon_is_served_and_linked(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.content.lstrip().startswith(b"<svg")
+    assert 'rel="icon"' in client.get("/").text
+
+
+def test_ready_only_after_the_region_list_is_warm(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ktp_ocr.ocr.runtime import Runtime
+
+    class StubReader:
+        def __init__(self, options: ReaderOptions) -> None:
+            self.engine = SimpleNamespace(runtime=Runtime("onnxruntime", 1, "f32"))
+
+    holder = ReaderHolder(None, ReaderOptions(), copies=2)
+    ready_during_warm_up: list[bool] = []
+    monkeypatch.setitem(sys.modules, "ktp_ocr.reader", SimpleNamespace(KtpReader=StubReader))
+    monkeypatch.setattr("ktp_ocr.normalize.warm_up", lambda: ready_during_warm_up.append(holder.ready))
+    holder.start_loading()
+    assert holder.wait(30)
+    assert ready_during_warm_up == [False]
+    assert holder.ready and holder.error is None
+    assert holder.backend == "onnxruntime"  # what build_info reports once loaded
+
+
+def test_warm_up_fills_the_region_caches() -> None:
+    from ktp_ocr.normalize import regions, warm_up
+
+    regions.regency_forms.cache_clear()
+    regions.child_forms.cache_clear()
+    warm_up()
+    assert regions.regency_forms.cache_info().currsize >= 1
+    assert regions.child_forms.cache_info().currsize >= 2  # a regency's districts and a district's villages
+
+
+def test_log_formatters_mask_a_stray_nik() -> None:
+    nik = SPECIMEN_VALUES["nik"]
+    assert nik not in scrub_niks(f"file {nik}.jpg") and nik[:4] in scrub_niks(f"file {nik}.jpg")
+    line = JsonFormatter().format(logging.LogRecord("x", logging.INFO, __file__, 1, "nik %s", (nik,), None))
+    assert nik not in line and json.loads(line)["level"] == "INFO"
+
+
+SERVE_WITH_FAKE_READER = """
+import sys
+from service_fakes import FakeReader
+from ktp_ocr.service import app as app_module, cli
+build = app_module.create_app
+app_module.create_app = lambda settings: build(reader=FakeReader(), settings=settings)
+sys.exit(cli.main(["serve", "--log-format", "json", "--port", sys.argv[1], "--workers", "1"]))
+"""
+
+
+def wait_ready(base: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(base + "/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not come up")
+
+
+def test_serve_log_format_json_writes_one_json_object_a_line() -> None:
+    """The real ``serve`` command (a fake reader inside): every line, uvicorn's included, is one JSON object."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(HERE)])}
+    env = {k: v for k, v in env.items() if not k.startswith("KTP_OCR_")}
+    cmd = [sys.executable, "-c", SERVE_WITH_FAKE_READER, str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, proc)
+        answer = httpx.post(base + "/v1/ktp", files={"image": ("c.jpg", image_bytes())}, timeout=30)
+        assert answer.json()["fields"]["nik"]["value"] == SPECIMEN_VALUES["nik"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]  # raises on any line that is not JSON
+    assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+    assert any(e["logger"].startswith("uvicorn") and "Uvicorn running" in e["message"] for e in entries)
+    access = [e for e in entries if e.get("route") == "/v1/ktp"]
+    assert access and access[0]["code"] == 200 and access[0]["method"] == "POST"
+    read = [e for e in entries if e["logger"] == "ktp_ocr.service.read"]
+    assert read and read[0]["status"] == "SUCCESS" and read[0]["request_id"] == answer.headers["request-id"]
+    text = out + err
+    assert SPECIMEN_VALUES["nik"] not in text and SPECIMEN_VALUES["nama"] not in text
+    assert SPECIMEN_VALUES["nik"][:4] in text
+
+
+def test_log_format_setting_and_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ktp_ocr.service import cli
+    from ktp_ocr.service.settings import ServiceSettings
+
+    monkeypatch.setenv("KTP_OCR_LOG_FORMAT", "json")
+    assert ServiceSettings().log_format == "json"
+    monkeypatch.delenv("KTP_OCR_LOG_FORMAT")
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers(dest="command"))
+    assert cli.settings_from_args(parser.parse_args(["serve", "--log-format", "json"])).log_format == "json"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", "--log-format", "xml"])

@@ -38,3 +38,96 @@ def test_read_table(card, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["read", str(path)]) == 0
     out = capsys.readouterr().out
     assert "status: SUCCESS" in out and nik in out
+
+
+def test_version_is_the_installed_one(capsys) -> None:  # type: ignore[no-untyped-def]
+    from importlib.metadata import version
+
+    import ktp_ocr
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert ktp_ocr.__version__ == version("ktp-ocr")
+    assert capsys.readouterr().out.strip() == f"ktp-ocr {version('ktp-ocr')}"
+
+
+def test_usage_errors_have_their_own_exit_code(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ktp_ocr.errors import STATUS_CODES, USAGE_EXIT_CODE
+
+    assert USAGE_EXIT_CODE not in {codes.exit_code for codes in STATUS_CODES.values()}
+    for argv in (["read"], ["read", "--no-such-flag", "x.jpg"], ["bogus"], ["batch", "x.jpg"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == USAGE_EXIT_CODE, argv
+    assert main(["batch", f"@{tmp_path / 'no-list.txt'}", "--out", str(tmp_path / "o.jsonl")]) == USAGE_EXIT_CODE
+    assert main(["batch", "x.jpg", "--out", str(tmp_path / "o.jsonl"), "--jobs", "0"]) == USAGE_EXIT_CODE
+    assert main(["read", f"@{tmp_path / 'no-list.txt'}"]) == USAGE_EXIT_CODE
+    assert main(["eval", str(tmp_path)]) == USAGE_EXIT_CODE  # no labels.json
+    assert "usage" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["read", "--help"], ["batch", "--help"]])
+def test_help_lists_the_exit_codes(argv, capsys) -> None:  # type: ignore[no-untyped-def]
+    from ktp_ocr.errors import STATUS_CODES, USAGE_EXIT_CODE
+
+    with pytest.raises(SystemExit):
+        main(argv)
+    out = capsys.readouterr().out
+    assert "exit codes" in out
+    for status, codes in STATUS_CODES.items():
+        assert f"{codes.exit_code}" in out and str(status) in out
+    assert str(USAGE_EXIT_CODE) in out
+
+
+def test_read_a_folder_and_a_failed_file_is_one_line(card, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path, nik = card
+    folder = tmp_path / "cards"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "card.jpg").write_bytes(path.read_bytes())
+    (folder / "broken.png").write_bytes(b"not a png")
+    (folder / "notes.txt").write_text("skipped: not an image")
+    code = main(["read", str(folder)])
+    out = capsys.readouterr().out
+    assert code == 3  # FILE_INVALID_FORMAT, the highest
+    blocks = out.split("== ")[1:]
+    assert [b.split("\n")[0].split(":")[0] for b in blocks] == [
+        str(folder / "broken.png"),
+        str(folder / "sub/card.jpg"),
+    ]
+    assert blocks[0].startswith(f"{folder / 'broken.png'}: FILE_INVALID_FORMAT (") and blocks[0].count("\n") == 1
+    assert nik in blocks[1] and "notes.txt" not in out
+
+
+def test_serve_without_the_service_extra_says_what_to_install(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import ktp_ocr.cli
+    from ktp_ocr.errors import USAGE_EXIT_CODE
+
+    monkeypatch.setattr(ktp_ocr.cli, "SERVICE_MODULES", ("fastapi", "surely_not_an_installed_module"))
+    assert main(["serve", "--port", "0"]) == USAGE_EXIT_CODE
+    assert "pip install 'ktp-ocr[service]'" in capsys.readouterr().err
+
+
+def test_batch_cli_writes_lines_and_a_summary(card, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path, nik = card
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{path}\n{tmp_path / 'missing.jpg'}\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", f"@{listing}", "--out", str(out), "--jobs", "1", "-q"]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["file"]: r["status"] for r in rows} == {str(path): "SUCCESS", str(tmp_path / "missing.jpg"): "NO_FILE"}
+    assert next(r for r in rows if r["status"] == "SUCCESS")["fields"]["nik"]["value"] == nik
+    err = capsys.readouterr().err
+    assert "SUCCESS 1" in err and "NO_FILE 1" in err and "cards/s" in err
+    assert nik not in err  # the summary names no one
+
+
+def test_batch_on_ray_without_ray_says_what_to_install(card, tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from ktp_ocr.errors import USAGE_EXIT_CODE
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError, as when it is not installed
+    path, _nik = card
+    assert main(["batch", str(path), "--out", str(tmp_path / "o.jsonl"), "--engine", "ray"]) == USAGE_EXIT_CODE
+    assert "pip install 'ktp-ocr[ray]'" in capsys.readouterr().err

@@ -72,3 +72,36 @@ def test_strict_requirements_follow_the_nodeflux_specification() -> None:
     Image.fromarray(noisy).save(buf, format="JPEG", quality=95)
     assert 100 * 1024 <= len(buf.getvalue()) <= 2 * 1024 * 1024
     assert decode_image(buf.getvalue(), strict).shape[:2] == (600, 800)
+
+
+def test_pixels_and_pil_images_become_bgr() -> None:
+    from ktp_ocr.decode import load_image
+
+    bgr = np.zeros((40, 64, 3), np.uint8)
+    bgr[:, :, 0] = 200  # blue
+    opts = ReaderOptions()
+    assert np.array_equal(load_image(bgr, opts), bgr)
+    bgra = np.dstack([bgr, np.full((40, 64), 255, np.uint8)])
+    assert np.array_equal(load_image(bgra, opts), bgr)
+    grey = np.full((40, 64), 90, np.uint8)
+    assert load_image(grey, opts).shape == (40, 64, 3) and int(load_image(grey, opts)[0, 0, 2]) == 90
+    pil = Image.new("RGB", (64, 40), (10, 120, 200))
+    assert tuple(int(v) for v in load_image(pil, opts)[5, 5]) == (200, 120, 10)
+    assert load_image(io.BytesIO(_encode("PNG")), opts).shape == (40, 64, 3)
+    with pytest.raises(ImageRequirementError):
+        load_image(np.zeros((150, 200, 3), np.uint8), ReaderOptions(requirements="strict"))
+
+
+def test_wrong_source_types_are_type_errors() -> None:
+    from ktp_ocr.decode import check_source
+
+    for bad in (3.5, {"image": b""}, np.zeros((8, 8), np.int16), np.zeros((8, 8, 2), np.uint8), io.StringIO()):
+        with pytest.raises(TypeError):
+            check_source(bad)
+
+
+def test_folder_suffixes_are_the_decoder_formats() -> None:
+    from ktp_ocr.decode import IMAGE_SUFFIXES
+
+    assert {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".pdf"} <= IMAGE_SUFFIXES
+    assert ".gif" not in IMAGE_SUFFIXES and ".txt" not in IMAGE_SUFFIXES

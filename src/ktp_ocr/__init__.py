@@ -1,10 +1,15 @@
 """ktp-ocr: read an Indonesian identity card (KTP / e-KTP) image into clean, typed fields, on premises."""
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .errors import KtpOcrError, Status
 from .options import ReaderOptions
 from .result import FIELD_NAMES, FieldResult, KtpResult
 
-__version__ = "0.1.0"
+try:  # the one place the version is written is pyproject.toml; the installed metadata carries it
+    __version__ = version("ktp-ocr")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = ["FIELD_NAMES", "FieldResult", "KtpOcrError", "KtpReader", "KtpResult", "ReaderOptions", "Status"]
 

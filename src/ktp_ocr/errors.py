@@ -47,6 +47,11 @@ STATUS_CODES: dict[Status, StatusCodes] = {
 }
 
 
+# Exit code of a command-line usage error (bad flag, no such list file): EX_USAGE from sysexits.h, apart from
+# every status's code above so a script can tell "you called it wrong" from "the card was not read".
+USAGE_EXIT_CODE = 64
+
+
 class KtpOcrError(Exception):
     """Base of every error the reader reports as a status instead of a stack trace."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,8 +10,26 @@ from pydantic import BaseModel, ConfigDict, Field
 from .ocr.runtime import DEFAULT_BACKEND, DEFAULT_THREADS, Backend, Precision
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, as a container or ``taskset`` limits it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def threads_per_worker(workers: int, cores: int | None = None) -> int:
+    """Threads per reader so that workers x threads = cores (at least one): the one rule for the HTTP service's
+    workers and batch jobs alike, since readers side by side beat threads inside one read (less CPU per card)."""
+    return max(1, (cores or available_cores()) // workers)
+
+
 class ReaderOptions(BaseModel):
-    """How one image is read. Defaults suit a phone photo of a single card."""
+    """How one image is read: every switch of the pipeline and the OCR runtime, in one frozen object.
+
+    Defaults suit a phone photo of a single card. The runtime fields (``engine``, ``backend``, ``threads``,
+    ``precision``) are read once, when a ``KtpReader`` is built; the others may differ per ``read`` call. The CLI
+    flags, the HTTP query parameters and ``KTP_OCR_*`` settings all fill this one object, so they cannot drift.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

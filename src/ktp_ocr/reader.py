@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 
 from . import layout
 from .crops import cut_face_and_signature
-from .decode import decode_image, read_source
+from .decode import Source, check_source, load_image
 from .errors import STATUS_CODES, KtpOcrError, Status, TextNotFoundError
-from .layout.orientation import candidate_turns
-from .locate import RECHECK_SIDE, Alignment, align_card, carry_boxes, reorient
+from .layout.orientation import candidate_turns, reads_clearer
+from .locate import RECHECK_SIDE, Alignment, align_card, reorient
 from .normalize import Normalized, is_foreign, normalize_card
 from .ocr import OcrEngine, TextLine, build_engine
 from .options import ReaderOptions
@@ -39,12 +38,27 @@ VALUE_FIELDS_EXPECTED = 12
 
 
 class KtpReader:
+    """Reads KTP images into ``KtpResult``; build one and reuse it, since loading the OCR models is the slow part.
+
+    ``options`` are the defaults of every read; its runtime fields (backend, threads, precision) are fixed here.
+    ``engine`` replaces the OCR engine (tests pass a fake). One reader runs one OCR call at a time: to read in
+    parallel, build one reader per process (``ktp_ocr.batch`` does) so that readers x threads = cores.
+    """
+
     def __init__(self, options: ReaderOptions | None = None, engine: OcrEngine | None = None) -> None:
         self.options = options or ReaderOptions()
         opts = self.options
         self.engine = engine or build_engine(opts.engine, opts.backend, opts.threads, opts.precision)
 
-    def read(self, source: bytes | str | Path, options: ReaderOptions | None = None) -> KtpResult:
+    def read(self, source: Source, options: ReaderOptions | None = None) -> KtpResult:
+        """Read one card: a path, encoded bytes (JPEG, PNG, WEBP, BMP, TIFF, PDF), a binary file object, a numpy
+        uint8 array (BGR as OpenCV gives it, or grey, or BGRA) or a PIL image.
+
+        A bad image never raises: the result's ``status`` says what went wrong, so one bad file in a thousand
+        cannot stop a batch. A source of the wrong type is the caller's bug and raises ``TypeError`` at once.
+        ``options`` replaces the reader's for this call only (the runtime fields are the reader's).
+        """
+        check_source(source)
         opts = options or self.options
         timings: dict[str, float] = {}
         start = time.perf_counter()
@@ -59,9 +73,17 @@ class KtpReader:
         result.timing_ms = timings
         return result
 
-    def _read(self, source: bytes | str | Path, opts: ReaderOptions, timings: dict[str, float]) -> KtpResult:
+    def read_many(self, sources: Iterable[Source], options: ReaderOptions | None = None) -> Iterator[KtpResult]:
+        """Read each source in turn, yielding results in the sources' order (lazily: a generator stays small).
+
+        One reader reads one card at a time; for many cards on many cores use ``ktp_ocr.batch``.
+        """
+        for source in sources:
+            yield self.read(source, options)
+
+    def _read(self, source: Source, opts: ReaderOptions, timings: dict[str, float]) -> KtpResult:
         with _timed(timings, "decode"):
-            image = decode_image(read_source(source), opts)
+            image = load_image(source, opts)
         with _timed(timings, "locate"):
             alignment = align_card(image, opts, self.engine)
         with _timed(timings, "ocr"):
@@ -117,8 +139,11 @@ class KtpReader:
     ) -> tuple[Alignment, list[TextLine], int]:
         """OCR the aligned card; with few labels, read it again in the orientations the evidence points to.
 
-        The second reading moves every detected box of the first (also those whose upside-down text was read too
-        poorly to keep) and runs only the recogniser on them.
+        Each further reading detects its lines again in its own orientation: the detector was trained on upright
+        text, and its boxes around turned or mirrored glyphs split and pad lines differently (on the dev photos
+        10-15% of the lines of a half-turned card, carried back, read differently), which cost turned cards fields
+        that the same card read upright keeps. When no reading adds labels, the one the recogniser reads much
+        more surely is kept (``orientation.reads_clearer``): a blurred card may show no label either way up.
         """
         passes.take()
         boxes = self.engine.detect(alignment.image)
@@ -128,16 +153,19 @@ class KtpReader:
             return alignment, lines, count
         width = alignment.image.shape[1]
         upside_down = self.engine.upside_down(alignment.image, boxes)
+        best = alignment, lines, count
         for turn in candidate_turns(lines, width, upside_down, opts.check_flip_image, count):
             if not passes.left:
                 break
             passes.take()
             turned = reorient(alignment, turn.half_turn, turn.mirror)
-            turned_lines = self.engine.read_boxes(turned.image, carry_boxes(alignment, turned, boxes))
+            turned_lines = self.engine.recognize(turned.image)
             turned_count = _label_count(turned_lines, width)
             if turned_count >= count + MIN_TURN_GAIN:
                 return turned, turned_lines, turned_count
-        return alignment, lines, count
+            if turned_count >= best[2] and reads_clearer(turned_lines, best[1]):
+                best = turned, turned_lines, turned_count
+        return best
 
 
 class _Passes:

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..errors import USAGE_EXIT_CODE
 from .capture import PROFILES
 from .generate import generate
 
@@ -30,7 +31,7 @@ def run_synth(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the process exit code."""
     if args.count < 0:
         print("error: --count must be >= 0", file=sys.stderr)
-        return 2
+        return USAGE_EXIT_CODE
     start = time.perf_counter()
     try:
         labels = generate(

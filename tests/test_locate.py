@@ -10,6 +10,9 @@ import numpy as np
 import pytest
 
 from ktp_ocr.locate.card import find_card_quad, find_card_quads
+from ktp_ocr.locate.card_face import photo_evidence
+from ktp_ocr.locate.card_lines import line_quads
+from ktp_ocr.locate.card_select import FACE_EVIDENCE, FACE_MARGIN
 from ktp_ocr.synth import make_identity, render_card, render_card_entry, render_sample
 from ktp_ocr.synth.backgrounds import make_background
 
@@ -211,3 +214,66 @@ def test_labels_json_round_trip_is_not_needed() -> None:
     # corner_error takes plain lists as labels.json stores them
     truth = json.loads(json.dumps(_quad(100, 100, 80, 0).tolist()))
     assert corner_error(np.asarray(truth)[[2, 3, 0, 1]], truth) == 0.0
+
+
+def _keystoned(quad: np.ndarray, side: int, shrink: float) -> np.ndarray:
+    """The quad with one side shortened about its middle, as a camera tilted towards that side sees it."""
+    out = quad.copy()
+    i, j = side, (side + 1) % 4
+    middle = (out[i] + out[j]) / 2
+    out[i] += (middle - out[i]) * shrink
+    out[j] += (middle - out[j]) * shrink
+    return out
+
+
+@pytest.mark.parametrize(("seed", "side", "shrink", "tilt"), [(8, 0, 0.12, 2.0), (3, 1, 0.15, -6.0), (5, 2, 0.1, 10.0)])
+def test_washed_out_copy_photographed_at_an_angle_is_predicted_from_its_keystoned_photo(
+    seed: int, side: int, shrink: float, tilt: float
+) -> None:
+    """A copy whose border is gone, on a white page, seen under perspective: the photo box is no rectangle, so
+    the card is placed by the homography that maps the printed box onto it, not by a similarity."""
+    truth = _keystoned(_quad(600, 650, 560, tilt), side, shrink)
+    page = np.full((1300, 1200, 3), 252, np.uint8)
+    quads = find_card_quads(_place(page, _copied(_card(seed), 60, 190), truth))
+    assert quads
+    assert corner_error(quads[0], truth) < TOLERANCE
+
+
+def test_card_is_not_returned_with_a_band_of_what_it_lies_against() -> None:
+    """A dark folder flush with the card's left side continues its top and bottom edges: the quad around both
+    is edged all round too, but moves the card's photo off its place."""
+    truth = _quad(640, 450, 560, 0.0)
+    scene = _surface("plain", 900, 1300, seed=5)
+    x0, y0, y1 = int(truth[:, 0].min()), int(truth[:, 1].min()), int(truth[:, 1].max())
+    cv2.rectangle(scene, (x0 - 260, y0), (x0, y1), (60, 70, 90), -1)
+    quad = find_card_quad(_place(scene, _card(1), truth))
+    assert quad is not None
+    assert corner_error(quad, truth) < TOLERANCE
+
+
+def test_straight_sides_propose_a_card_whose_outline_a_thumb_breaks() -> None:
+    """Two thumbs across two sides and a blur: no contour closes around the card, its four lines still meet."""
+    truth = _keystoned(_quad(600, 450, 620, -9.0), 1, 0.08)
+    scene = _place(_surface("paper", 900, 1200, seed=4), _card(2), truth)
+    for (x, y), angle in ((truth[2:].mean(axis=0), 70), (truth[[0, 3]].mean(axis=0), 160)):
+        cv2.ellipse(scene, (int(x), int(y)), (30, 60), angle, 0, 360, (120, 150, 205), -1)
+    small = cv2.GaussianBlur(scene, (0, 0), 2.0)
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    proposals = line_quads(gray, 0.01 * gray.size, float(gray.size))
+    assert min(corner_error(q, truth) for q in proposals) < TOLERANCE
+
+
+@pytest.mark.parametrize("turn", [0, 1, 2])
+def test_a_card_face_shows_its_photo_and_a_patterned_cloth_does_not(turn: int) -> None:
+    """The photo zone is darker than the ground all round it on the card, upright or turned; on a patch of
+    cloth cut to a card's shape it is not, and a quad a band wider than the card moves the box off its place."""
+    truth = _quad(600, 450, 640, 4.0 + 90.0 * turn)
+    scene = _place(_surface("fabric", 900, 1200, seed=2), _card(3), truth)
+    gray = cv2.cvtColor(scene, cv2.COLOR_BGR2GRAY)
+    face, fit = photo_evidence(gray, truth)
+    assert face >= FACE_EVIDENCE
+    cloth, _ = photo_evidence(gray, _quad(170, 780, 280, 0.0))  # the cloth in the corner, clear of the card
+    assert cloth < FACE_EVIDENCE
+    wider = truth.copy()
+    wider[[1, 2]] += 0.25 * (truth[1] - truth[0])  # a band of cloth beyond the photo's side
+    assert photo_evidence(gray, wider)[1] < fit - FACE_MARGIN

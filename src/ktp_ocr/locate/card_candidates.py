@@ -71,12 +71,12 @@ def coarse_quads(small: np.ndarray) -> list[np.ndarray]:
             if cv2.contourArea(contour) < MIN_AREA_SHARE * area:
                 continue
             quad = contour_quad(contour)
-            if quad is not None and not any(_same(quad, q) for q in out):
+            if quad is not None and not any(same_quad(quad, q) for q in out):
                 out.append(quad)
     return out
 
 
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
+def same_quad(a: np.ndarray, b: np.ndarray) -> bool:
     """Two coarse quads with every corner of one within 2% of the diagonal of a corner of the other."""
     tol = 0.02 * float(np.linalg.norm(a.max(axis=0) - a.min(axis=0)))
     dist = np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2)

@@ -6,10 +6,11 @@ place on an e-KTP, so the card is one of a few placements around it (``cards_aro
 is the placement that holds the card's print (labels, values, signature) and has blank paper all around it,
 and which has the photo's caption (place and date of issue) under the photo rather than above it: a
 placement flipped top to bottom holds nearly the same print, being only a few millimetres off.
-The photo box must be a true rectangle (a flat scan, not a phone photo under perspective): a similarity fitted
-to a small box drifts far off at the card's far corners once the box is even slightly keystoned. That and
-the blank surround keep the prediction to its case: a photo inside a busy scene, on a larger document or
-on a scan cropped to the card is left to the edge-confirmed paths.
+A photo box seen square-on (a flat scan) places the card by the similarity that fits its four corners, which
+averages out their small errors; a keystoned box (a copy photographed at an angle) by the homography that
+maps the printed box onto it, since a similarity fitted to a keystoned box drifts far off at the card's far
+corners. The blank surround keeps the prediction to its case: a photo inside a busy scene, on a larger
+document or on a scan cropped to the card is left to the edge-confirmed paths.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import cv2
 import numpy as np
 
 from ..template import PHOTO, Zone
-from .card_photo import CARD_UNIT, PRINTED_AROUND, cards_around_photo, grown, stroke_share
+from .card_photo import CARD_UNIT, PRINTED_AROUND, cards_around_photo, cards_through_photo, grown, stroke_share
 
 INSIDE_MARGIN = 0.02  # of the card diagonal: the predicted card must lie this far inside the frame
 SURROUND = (1.04, 1.15)  # the blank ring checked around a predicted card: past its border line, to here
@@ -29,14 +30,18 @@ CAPTION = Zone(PHOTO.x0, 0.70, PHOTO.x1, 0.84)  # the caption (issue place and d
 ABOVE_PHOTO = Zone(PHOTO.x0, 0.03, PHOTO.x1, 0.17)  # blank paper above the photo, beside the header
 
 
-def card_from_print(gray: np.ndarray, photo: np.ndarray) -> np.ndarray | None:
+def card_from_print(gray: np.ndarray, photo: np.ndarray, keystone: bool = False) -> np.ndarray | None:
     """The card placement around ``photo`` (clockwise quad) that holds the most print with a blank page
-    around it, or None when no placement is printed, lies inside the frame, and has a blank surround."""
-    if not _rectangle(photo):
-        return None
+    around it, or None when no placement is printed, lies inside the frame, and has a blank surround.
+    ``keystone``: the box's four sides were measured on clean edges, long enough for a pixel to be a small
+    share of them, so a box that is no rectangle is seen under perspective; else only a rectangle is taken
+    (an odd side is then the holder's shoulders or veil, or a clump of print, and places no card)."""
     h, w = gray.shape[:2]
     best, best_score = None, -1.0
-    for card in cards_around_photo(photo):
+    square_on = _rectangle(photo)
+    if not square_on and not keystone:
+        return None
+    for card in cards_around_photo(photo) if square_on else cards_through_photo(photo):
         if not _inside_frame(card, w, h):
             continue
         share = stroke_share(gray, card, grown(photo, 1.15))

@@ -117,6 +117,22 @@ def cards_around_photo(photo: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+def cards_through_photo(photo: np.ndarray) -> list[np.ndarray]:
+    """Card outlines predicted from a photo box seen under perspective (clockwise quad): every way of laying the
+    printed photo onto it, upright or mirrored, as the one homography that maps the printed box's corners
+    onto its four corners, kept where the card it maps stays convex."""
+    size = np.array([CARD_ASPECT, 1.0])
+    out = []
+    for mirrored in (False, True):
+        box = ((PHOTO_BOX[[0, 3, 2, 1]] if mirrored else PHOTO_BOX) * size).astype(np.float32)
+        for shift in range(4):
+            hom = cv2.getPerspectiveTransform(box, np.roll(photo, shift, axis=0).astype(np.float32))
+            card = cv2.perspectiveTransform((CARD_UNIT * size).reshape(-1, 1, 2).astype(np.float32), hom)
+            if cv2.isContourConvex(card):
+                out.append(np.asarray(card.reshape(4, 2), np.float64))
+    return out
+
+
 def recover_card(
     photo: np.ndarray, confirm: Callable[[np.ndarray], T | None], outline: Callable[[T], np.ndarray]
 ) -> T | None:

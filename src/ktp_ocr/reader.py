@@ -169,7 +169,8 @@ class KtpReader:
 
 
 class _Passes:
-    """The hard cap on OCR passes (det+rec or rec alone) in one read: hard photos must not cost ten reads."""
+    """The hard cap on OCR passes (a detection and a reading of its lines) in one read: hard photos must not cost
+    ten reads."""
 
     def __init__(self, limit: int = MAX_OCR_PASSES) -> None:
         self._left = limit

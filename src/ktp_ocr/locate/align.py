@@ -24,7 +24,7 @@ RECHECK_SIDE = 800  # ... when an outline was found but read badly: only the tex
 SECOND_CARD_SHARE = 0.35
 PRINT_CHECK_SIZE = (320, 202)
 MIN_PRINT_EDGES = 0.03  # share of edge pixels; a printed card face has 0.1 or more, a blank surface about 0.01
-TEXT_MARGIN = (0.06, 0.10)  # share of the text rectangle's width and height added on each side
+TEXT_MARGIN = (0.06, 0.10)  # share of the text rectangle added on each side, along its lines and across them
 MIRRORED_CORNERS = [1, 0, 3, 2]  # TL TR BR BL of a quad after a left-right mirror, as indices of the old ones
 HALF_TURNED_CORNERS = [2, 3, 0, 1]  # ... after a half turn
 
@@ -65,9 +65,8 @@ def align_card(
         raise MultipleDocumentsError(f"{len(quads)} cards were found in the image; send one card per image.")
     quad = quads[0] if quads else None
     found = quad is not None
-    if quad is None:
-        quad = _text_extent_quad(image, engine, detect_side)
-    corners = geo.order_corners(quad)
+    # An outline's long side is the card's top; a text extent, nearly square on some cards, says it itself.
+    corners = geo.order_corners(quad) if quad is not None else _text_extent_quad(image, engine, detect_side)
     warp = geo.card_warp_matrix(corners)
     card = cv2.warpPerspective(image, warp, (geo.CARD_WIDTH, geo.CARD_HEIGHT), flags=cv2.INTER_AREA)
     input_corners = geo.apply(np.linalg.inv(base), corners)
@@ -103,12 +102,11 @@ def several_cards(quads: list[np.ndarray]) -> bool:
 def reorient(alignment: Alignment, half_turn: bool, mirror: bool) -> Alignment:
     """The same card turned 180 degrees and/or mirrored, its matrix and corners kept consistent."""
     image, matrix, corners = alignment.image, alignment.matrix, alignment.card_corners
-    h, w = image.shape[:2]
     if mirror:
-        image, matrix = np.ascontiguousarray(image[:, ::-1]), geo.mirror_matrix(w) @ matrix
+        image, matrix = _card_flip(image, matrix, rows=False)
         corners = corners[MIRRORED_CORNERS]
     if half_turn:
-        image, matrix = geo.turn_image(image, 2), geo.turn_matrix(2, w, h) @ matrix
+        image, matrix = _card_flip(image, matrix, rows=True)
         corners = corners[HALF_TURNED_CORNERS]
     return replace(
         alignment,
@@ -118,6 +116,22 @@ def reorient(alignment: Alignment, half_turn: bool, mirror: bool) -> Alignment:
         quarter_turns=(alignment.quarter_turns + (2 if half_turn else 0)) % 4,
         mirrored=alignment.mirrored != mirror,
     )
+
+
+def _card_flip(image: np.ndarray, matrix: np.ndarray, rows: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The card flipped left to right, and top to bottom too with ``rows`` (a half turn), about its own centre.
+
+    The warp puts the card's corners at 0 and at the image's width and height (``geo.card_warp_matrix``), so
+    the card's centre is half a pixel past the array's: a plain array flip (x to w - 1 - x) would set the card
+    one pixel off where reading it the other way up puts it, and every turned or mirrored card would be read
+    from a slightly different image than the same card lying upright. Pixel x takes what lay at w - x.
+    """
+    h, w = image.shape[:2]
+    flipped = image[::-1, ::-1] if rows else image[:, ::-1]
+    pad = [(1 if rows else 0, 0), (1, 0)] + [(0, 0)] * (image.ndim - 2)  # x = 0 takes x = w, past the edge
+    shifted = np.ascontiguousarray(np.pad(flipped, pad, mode="edge")[:h, :w])
+    move = np.array([[-1, 0, w], [0, -1 if rows else 1, h if rows else 0], [0, 0, 1]], dtype=np.float64)
+    return shifted, move @ matrix
 
 
 def carry_boxes(old: Alignment, new: Alignment, boxes: list[np.ndarray]) -> list[np.ndarray]:
@@ -144,12 +158,28 @@ def _text_extent_quad(image: np.ndarray, engine: OcrEngine, side: int) -> np.nda
     turn = cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), -angle, 1.0)
     flat = np.hstack([points, np.ones((len(points), 1))]) @ turn.T
     (x0, y0), (x1, y1) = np.percentile(flat, 1, axis=0), np.percentile(flat, 99, axis=0)
-    mx, my = (x1 - x0) * TEXT_MARGIN[0], (y1 - y0) * TEXT_MARGIN[1]
+    across_x = _lines_run_across(boxes)
+    along, across = TEXT_MARGIN
+    mx, my = (x1 - x0) * (along if across_x else across), (y1 - y0) * (across if across_x else along)
     rect = np.array([[x0 - mx, y0 - my], [x1 + mx, y0 - my], [x1 + mx, y1 + my], [x0 - mx, y1 + my]])
+    if not across_x:  # a card on its side: its top edge is the rectangle's right side, TR BR BL TL
+        rect = np.roll(rect, -1, axis=0)
     back = cv2.invertAffineTransform(turn)
     quad = np.hstack([rect, np.ones((4, 1))]) @ back.T
     result: np.ndarray = np.asarray(quad, dtype=np.float64) / scale
     return result
+
+
+def _lines_run_across(boxes: list[np.ndarray]) -> bool:
+    """Whether the text lines run left to right rather than up and down (a card photographed on its side).
+
+    The card's long side runs along its lines, whatever the shape of the text's extent: a text block can be
+    nearly square, so its rectangle's longer side cannot tell a card on its side from one lying upright. The
+    detector's boxes hug each line, its first edge the most level one: wider than tall unless the line stands.
+    """
+    widths = [float(np.linalg.norm(b[1] - b[0])) for b in boxes]
+    heights = [float(np.linalg.norm(b[3] - b[0])) for b in boxes]
+    return bool(np.median(widths) >= np.median(heights))
 
 
 def text_angle(boxes: list[np.ndarray]) -> float:

@@ -1,11 +1,25 @@
-"""A tiny stdlib HTTP client for the service scripts: 127.0.0.1 only, multipart and JSON bodies."""
+"""A tiny stdlib HTTP client for the service scripts: 127.0.0.1 only, multipart and JSON bodies, raw bytes.
+
+:func:`start_server` starts ``ktp-ocr serve`` on a free 127.0.0.1 port for the scripts' ``--start`` flag.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,9 +48,13 @@ def check_local(base_url: str) -> tuple[str, int]:
 
 
 def multipart(
-    field: str, data: bytes, filename: str = "ktp.jpg", content_type: str = "image/jpeg"
+    field: str,
+    data: bytes,
+    filename: str = "ktp.jpg",
+    content_type: str = "image/jpeg",
+    boundary: str | None = None,
 ) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
+    boundary = boundary or uuid.uuid4().hex
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
         f"Content-Type: {content_type}\r\n\r\n"
@@ -60,3 +78,100 @@ def request(
         return Reply(response.status, response.read(), {k.lower(): v for k, v in response.getheaders()})
     finally:
         conn.close()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def raw_exchange(base_url: str, head: bytes, body: bytes = b"", timeout: float = 120.0) -> Reply:
+    """Send ``head`` (request line and headers, up to the blank line) and ``body`` as they are; read the answer.
+
+    For what http.client refuses to send: odd bytes in a header, a header line of 70,000 characters.
+    """
+    host, port = check_local(base_url)
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(head + body)  # a server that answers early and closes: its answer may still be read
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return Reply(response.status, response.read(), {k.lower(): v for k, v in response.getheaders()})
+
+
+@dataclass
+class Server:
+    """A ``ktp-ocr serve`` started by :func:`start_server`: its URL, uploads folder, process and log file."""
+
+    url: str
+    uploads_dir: Path
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    timeout_s: float | None
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+@contextmanager
+def start_server(
+    timeout_s: float | None = None,
+    workers: int | None = None,
+    queue: int | None = None,
+    start_timeout: float = 300.0,
+) -> Iterator[Server]:
+    """Start ``ktp-ocr serve`` on a free 127.0.0.1 port with a temporary uploads folder; stop it on exit.
+
+    Waits until /readyz answers 200 (the models are loaded). The server's output goes to a log file in the
+    temporary folder; its last lines are printed when it dies or does not get ready.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="ktp-ocr-fuzz-"))
+    uploads = folder / "uploads"
+    uploads.mkdir()
+    port = free_port()
+    command = [sys.executable, "-m", "ktp_ocr.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--uploads-dir", str(uploads)]
+    if timeout_s is not None:
+        command += ["--timeout", str(timeout_s)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    if queue is not None:
+        command += ["--queue", str(queue)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KTP_OCR_API_KEYS")}  # no keys: 127.0.0.1 only
+    if timeout_s is not None:
+        env["KTP_OCR_TIMEOUT_S"] = str(timeout_s)
+    log_path = folder / "server.log"
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env)
+    server = Server(f"http://127.0.0.1:{port}", uploads, process, log_path, timeout_s)
+    try:
+        deadline = time.monotonic() + start_timeout
+        while True:
+            if not server.alive():
+                raise SystemExit(f"ktp-ocr serve exited with {process.returncode}:\n{server.log_tail()}")
+            try:
+                if request(server.url, "GET", "/readyz", timeout=5).code == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"ktp-ocr serve not ready after {start_timeout:.0f}s:\n{server.log_tail()}")
+            time.sleep(0.5)
+        print(f"started ktp-ocr serve (pid {process.pid}) at {server.url}, uploads {uploads}", flush=True)
+        yield server
+    finally:
+        if server.alive():
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)

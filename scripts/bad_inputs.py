@@ -1,53 +1,69 @@
-"""Fire >= 200 malformed requests at a running ktp-ocr server on 127.0.0.1 and count the answers.
+"""Fire malformed requests at a running ktp-ocr server on 127.0.0.1 and count the answers, by class and by code.
 
-Every answer must be a typed client error: JSON in the route's envelope with a 4xx code; a 5xx, a non-JSON
-answer or a dead server afterwards is a failure (exit code 1). Run against a started server:
+Every answer must be a typed client error or a typed read result: JSON in the route's envelope. A 5xx (503
+BUSY/TIMEOUT included: a malformed file must not hold a worker), a non-JSON answer, a connection error, a dead
+server afterwards, or a link-swap answer read from outside the uploads folder is a failure (exit code 1).
 
-    ktp-ocr serve --port 8000 --uploads-dir /tmp/empty-uploads &
-    python scripts/bad_inputs.py --url http://127.0.0.1:8000
+    ktp-ocr serve --port 8000 --uploads-dir /tmp/uploads --timeout 5 &
+    python scripts/bad_inputs.py --url http://127.0.0.1:8000 --uploads-dir /tmp/uploads
+    python scripts/bad_inputs.py --start --timeout 5 --count 2000          # starts and stops its own server
+    python scripts/bad_inputs.py --start --classes link-swap --link-seconds 30
 
-Only 127.0.0.1 is ever targeted. Seed 000's ``/ocr`` is not fired at: its contract answers 200 to everything.
-A damaged file that still decodes to an image without a card is not malformed for the reader: it is answered
-with a typed "no card/no text" status (422 on our route, 200 where a contract says so, as GLAIR does for a
-non-KTP file); such answers are counted as "decodable, no card" and are not failures.
+Classes (``--classes``, default all):
+
+- classic: broken, truncated and bomb images, wrong types, bad base64, traversal names (the original cases);
+- pdf: pathological PDFs (tens of thousands of line segments, recursive and fan-out form XObjects, deep or
+  cyclic page trees, a lying /Count, a first page that cannot be loaded, junk object and xref streams);
+- aspect: real PNG/JPEG files of extreme aspect ratio (1 x 3000 ... 2560:1 and beyond);
+- json-numbers: integers of thousands of digits, huge exponents, deeply nested arrays and objects;
+- multipart: boundaries of 70 to 70,000 characters, odd boundary bytes, parts without headers, broken bodies;
+- disconnect: the head and part of a body, then the socket is closed (judged by the next /healthz);
+- slow-headers: half a request head, then nothing: how long the server keeps the connection (recorded only);
+- link-swap: with an uploads folder, a name there is swapped between an inside card and an outside card
+  while /ocr/ktp reads it; an answer with the outside card's NIK is a failure.
+
+Every file class rotates over the routes and encodings (multipart, JSON base64, raw body, and for ``/ocr/ktp`` a
+file written into the uploads folder when ``--uploads-dir`` is known). Each round (``--rounds``, or ``--count``
+for a total) draws new variants from the seed. PDF cases run last: one that holds a worker would turn the
+answers that follow into 503 BUSY. Only 127.0.0.1 is ever targeted. Seed 000's ``/ocr`` is not fired at: its
+contract answers 200 to everything. A damaged file that still decodes to an image without a card is not
+malformed for the reader: it is answered with a typed "no card/no text" status (422 on our route, 200 where a
+contract says so, as GLAIR does for a non-KTP file); such answers are counted and are not failures.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
-import io
 import json
 import random
+import socket
 import struct
 import sys
+import threading
 import time
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from _client import Reply, check_local, multipart, request
-from PIL import Image
+from _client import Reply, check_local, multipart, raw_exchange, request, start_server
+from _hostile_cases import IMAGE_ROUTES, KREDIBEL, OCR_KTP, Case, _boundary, _image, label
+from _hostile_http import (
+    SLOW_HEADS,
+    SlowResult,
+    aspect_cases,
+    disconnect_cases,
+    json_number_cases,
+    multipart_cases,
+    slow_probe,
+)
+from _hostile_links import LinkSwapResult, link_swap
+from _hostile_pdf import pdf, pdf_cases
 
-IMAGE_ROUTES = ("/v1/ktp", "/ocr/v1/ktp", "/ocr/v1/ktp/qualities", "/v1/analytics/ocr-ktp")
-
-
-@dataclass
-class Case:
-    name: str
-    path: str
-    body: bytes | None
-    content_type: str | None
-
-    def headers(self) -> dict[str, str]:
-        return {"Content-Type": self.content_type} if self.content_type else {}
-
-
-def _image(fmt: str, size: tuple[int, int] = (320, 200)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (180, 200, 220)).save(buffer, format=fmt)
-    return buffer.getvalue()
+CLASSES = ("classic", "json-numbers", "multipart", "aspect", "disconnect", "slow-headers", "link-swap", "pdf")
+HEALTH_TIMEOUT = 15.0
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -67,29 +83,6 @@ def jpeg_with_size(width: int, height: int) -> bytes:
     at = data.find(b"\xff\xc0")
     struct.pack_into(">HH", data, at + 5, height, width)
     return bytes(data)
-
-
-def pdf(page_box: str | None) -> bytes:
-    """A minimal PDF with one page of ``page_box`` points, or with no page at all."""
-    if page_box is None:
-        objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"]
-    else:
-        objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [{page_box}] >>",
-        ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, text in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{text}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
 
 
 def image_cases(rng: random.Random) -> Iterator[tuple[str, bytes]]:
@@ -119,26 +112,26 @@ def image_cases(rng: random.Random) -> Iterator[tuple[str, bytes]]:
     yield "zip", b"PK\x03\x04" + b"\x00" * 100
 
 
-def build_cases(rng: random.Random, big_bytes: int) -> list[Case]:
+def build_cases(rng: random.Random, big_bytes: int | None) -> list[Case]:
+    """The original cases; ``big_bytes=None`` leaves out the oversized body (sent once, in round 0)."""
     cases: list[Case] = []
     files = list(image_cases(rng))
     for name, data in files:  # every broken file as multipart to /v1/ktp
-        body, ctype = multipart("image", data)
+        body, ctype = multipart("image", data, boundary=_boundary(rng))
         cases.append(Case(f"multipart:{name}", "/v1/ktp", body, ctype))
     for name, data in files[::3]:  # a third of them to each compatibility route, multipart and base64
         for path in IMAGE_ROUTES[1:]:
-            body, ctype = multipart("image", data)
+            body, ctype = multipart("image", data, boundary=_boundary(rng))
             cases.append(Case(f"multipart:{name}", path, body, ctype))
         encoded = base64.b64encode(data).decode()
         cases.append(Case(f"json:{name}", "/v1/ktp", json.dumps({"image": encoded}).encode(), "application/json"))
-        cases.append(
-            Case(f"kredibel:{name}", "/v1/ocr/id/ktp", json.dumps({"image": encoded}).encode(), "application/json")
-        )
+        cases.append(Case(f"kredibel:{name}", KREDIBEL, json.dumps({"image": encoded}).encode(), "application/json"))
     cases += list(empty_and_wrong_type_cases())
     cases += list(base64_cases())
     cases += list(traversal_cases())
-    body, ctype = multipart("image", b"\xff\xd8" + b"\x00" * big_bytes)
-    cases.append(Case("oversized-body", "/v1/ktp", body, ctype))
+    if big_bytes is not None:
+        body, ctype = multipart("image", b"\xff\xd8" + b"\x00" * big_bytes)
+        cases.append(Case("oversized-body", "/v1/ktp", body, ctype))
     return cases
 
 
@@ -173,15 +166,13 @@ def base64_cases() -> Iterator[Case]:
         "%2F9j%2F4AAQ",
     ]
     for value in bad:
-        for path, key in (("/v1/ktp", "image"), ("/v1/ocr/id/ktp", "image"), ("/v1/analytics/ocr-ktp", "images")):
+        for path, key in (("/v1/ktp", "image"), (KREDIBEL, "image"), ("/v1/analytics/ocr-ktp", "images")):
             payload = {key: [value] if key == "images" else value}
             yield Case(f"base64:{value[:12]!r}", path, json.dumps(payload).encode(), "application/json")
     odd: tuple[object, ...] = (None, 12, True, {"a": 1}, [], "")
     for item in odd:
         yield Case(f"json-image={item!r}", "/v1/ktp", json.dumps({"image": item}).encode(), "application/json")
-        yield Case(
-            f"kredibel-image={item!r}", "/v1/ocr/id/ktp", json.dumps({"image": item}).encode(), "application/json"
-        )
+        yield Case(f"kredibel-image={item!r}", KREDIBEL, json.dumps({"image": item}).encode(), "application/json")
 
 
 def traversal_cases() -> Iterator[Case]:
@@ -205,28 +196,16 @@ def traversal_cases() -> Iterator[Case]:
         "missing.jpg",
     ]
     for name in names:
-        yield Case(f"traversal:{name[:20]!r}", "/ocr/ktp", json.dumps({"filename": name}).encode(), "application/json")
+        yield Case(f"traversal:{name[:20]!r}", OCR_KTP, json.dumps({"filename": name}).encode(), "application/json")
     payloads: tuple[object, ...] = ({"filename": 5}, {"filename": None}, {"file": "a.jpg"}, [], "x")
     for payload in payloads:
-        yield Case(f"ocr-ktp-json:{payload!r}", "/ocr/ktp", json.dumps(payload).encode(), "application/json")
-    yield Case("ocr-ktp-not-json", "/ocr/ktp", b"filename=a.jpg", "application/x-www-form-urlencoded")
+        yield Case(f"ocr-ktp-json:{payload!r}", OCR_KTP, json.dumps(payload).encode(), "application/json")
+    yield Case("ocr-ktp-not-json", OCR_KTP, b"filename=a.jpg", "application/x-www-form-urlencoded")
 
+
+# --- judging and firing -----------------------------------------------------------------------------------------
 
 CONTRACT_200 = frozenset({"SUCCESS", "UNRECOGNIZED_DOCUMENT_TYPE"})
-
-
-def label(body: object) -> str:
-    """A short name for an answer's status whatever the contract's envelope."""
-    if not isinstance(body, dict):
-        return "<not JSON>"
-    if isinstance(body.get("status"), str):
-        return str(body["status"])
-    errors = body.get("errors")
-    if isinstance(errors, dict):
-        return str(errors.get("errorType") or "validation:" + ",".join(sorted(errors)))
-    if "job" in body:
-        return "nodeflux:" + str(body.get("message", ""))[:40]
-    return f"{body.get('status', '')}:{str(body.get('message', '')).split(':')[0][:40]}"
 
 
 def is_typed(reply: Reply) -> bool:
@@ -238,46 +217,336 @@ def is_typed(reply: Reply) -> bool:
     return any(keys <= set(body) for keys in envelopes)
 
 
-def main(argv: list[str] | None = None) -> int:
+@dataclass
+class Outcome:
+    code: str  # the HTTP code, or closed-by-us / conn-error / server-dead
+    status: str
+    problem: str | None = None  # not a typed answer (or no answer); a >= 500 answer is counted apart
+    decodable: bool = False
+    detail: str = ""
+
+
+def judge(case: Case, reply: Reply) -> Outcome:
+    status = label(reply.json())
+    where = f"[{case.kind}] {case.path} {case.name}"
+    if reply.code < 400 and case.path.startswith("/ocr/v1/ktp") and status in CONTRACT_200:
+        return Outcome(str(reply.code), status, decodable=True)
+    if reply.code >= 500:
+        return Outcome(str(reply.code), status, detail=repr(reply.body[:200]))
+    if not isinstance(reply.json(), dict):
+        return Outcome(str(reply.code), status, f"{where}: {reply.code} not JSON {reply.body[:160]!r}")
+    if (reply.code >= 400 or case.strict) and not (reply.code >= 400 and is_typed(reply)):
+        return Outcome(str(reply.code), status, f"{where}: {reply.code} not a typed 4xx {reply.body[:160]!r}")
+    return Outcome(str(reply.code), status, decodable=reply.code < 400)
+
+
+def with_key(head: bytes, api_key: str | None) -> bytes:
+    if not api_key:
+        return head
+    return head[:-2] + f"x-api-key: {api_key}\r\n".encode() + b"\r\n"
+
+
+def disconnect(url: str, case: Case, api_key: str | None) -> None:
+    host, port = check_local(url)
+    assert case.raw_head is not None and case.body is not None and case.cut is not None
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(with_key(case.raw_head, api_key) + case.body[: case.cut])
+        if case.reset:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def healthy(url: str) -> bool:
+    try:
+        return request(url, "GET", "/healthz", timeout=HEALTH_TIMEOUT).code == 200
+    except OSError:
+        return False
+
+
+def fire(case: Case, args: argparse.Namespace) -> Outcome:
+    where = f"[{case.kind}] {case.path} {case.name}"
+    planted: Path | None = None
+    try:
+        if case.cut is not None:
+            disconnect(args.url, case, args.api_key)
+            if healthy(args.url):
+                return Outcome("closed-by-us", "healthz 200 after")
+            return Outcome("server-dead", "no healthz", f"{where}: /healthz failed after the disconnect")
+        if case.plant is not None:
+            planted = Path(args.uploads_dir) / case.plant_name
+            planted.write_bytes(case.plant)
+        if case.raw_head is not None:
+            reply = raw_exchange(
+                args.url, with_key(case.raw_head, args.api_key), case.body or b"", args.request_timeout
+            )
+        else:
+            headers = case.headers() | ({"x-api-key": args.api_key} if args.api_key else {})
+            reply = request(args.url, "POST", case.path, case.body, headers, timeout=args.request_timeout)
+    except TimeoutError:
+        return Outcome("timeout", "no answer", f"{where}: no answer within {args.request_timeout}s")
+    except OSError as exc:
+        return Outcome("conn-error", type(exc).__name__, f"{where}: connection error {exc!r}")
+    except Exception as exc:  # http.client's parse errors: the answer is not HTTP
+        return Outcome("bad-answer", type(exc).__name__, f"{where}: unreadable answer {exc!r}")
+    finally:
+        if planted is not None:
+            planted.unlink(missing_ok=True)
+    return judge(case, reply)
+
+
+# --- planning ---------------------------------------------------------------------------------------------------
+
+
+def round_cases(classes: set[str], seed: int, round_no: int, big_bytes: int, uploads: bool) -> list[Case]:
+    """One round of every chosen request class except pdf (PDFs run last, see the module docstring)."""
+    rng = random.Random(f"{seed}:{round_no}")
+    cases: list[Case] = []
+    if "classic" in classes:
+        cases += build_cases(rng, big_bytes if round_no == 0 else None)
+    if "json-numbers" in classes:
+        cases += json_number_cases(rng, round_no)
+    if "multipart" in classes:
+        cases += multipart_cases(rng, round_no)
+    if "aspect" in classes:
+        cases += aspect_cases(rng, round_no, uploads)
+    if "disconnect" in classes:
+        cases += disconnect_cases(rng, round_no)
+    return cases
+
+
+def plan(args: argparse.Namespace) -> tuple[list[Case], list[Case], int]:
+    """The request cases, the PDF cases and the number of rounds (``--count`` adds rounds until reached)."""
+    classes = set(args.classes)
+    uploads = args.uploads_dir is not None
+    cases: list[Case] = []
+    pdfs: list[Case] = []
+    round_no = 0
+    while round_no < args.rounds or (args.count and len(cases) + len(pdfs) < args.count):
+        before = len(cases) + len(pdfs)
+        cases += round_cases(classes, args.seed, round_no, args.big_mb * 1024 * 1024, uploads)
+        if "pdf" in classes:
+            pdfs += pdf_cases(random.Random(f"{args.seed}:{round_no}:pdf"), round_no, uploads)
+        round_no += 1
+        if len(cases) + len(pdfs) == before:
+            break  # only the time-based classes (slow-headers, link-swap): rounds add no request
+    limits = dict(args.per_class_limits)
+    rng = random.Random(f"{args.seed}:sample")
+    cases = sample(cases, limits, args.per_class, rng)
+    pdfs = sample(pdfs, limits, args.per_class, rng)
+    return cases, pdfs, round_no
+
+
+def sample(cases: list[Case], limits: dict[str, int], default: int | None, rng: random.Random) -> list[Case]:
+    """At most ``limits[kind]`` (else ``default``) cases of each class, drawn with the seed, order kept."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for i, case in enumerate(cases):
+        by_kind[case.kind].append(i)
+    keep: set[int] = set()
+    for kind, indices in by_kind.items():
+        limit = limits.get(kind, default)
+        keep.update(indices if limit is None or len(indices) <= limit else rng.sample(indices, limit))
+    return [case for i, case in enumerate(cases) if i in keep]
+
+
+# --- running ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    requests: int = 0
+    health_checks: int = 0
+    seconds: float = 0.0
+    rounds: int = 0
+    codes: Counter[str] = field(default_factory=Counter)
+    by_class: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    by_route: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)  # every answer >= 500, with its case
+    decodable: int = 0
+    slow: list[SlowResult] = field(default_factory=list)
+    link: LinkSwapResult | None = None
+    alive: bool = False
+    stopped_early: str = ""
+
+    @property
+    def ok(self) -> bool:
+        leaks = bool(self.link and self.link.leaks)
+        return self.alive and not self.problems and not self.server_errors and not leaks and not self.stopped_early
+
+    def add(self, case: Case, outcome: Outcome) -> None:
+        self.requests += 1
+        self.codes[outcome.code] += 1
+        self.by_class[case.kind][outcome.code] += 1
+        self.by_route[case.path] += 1
+        self.statuses[outcome.status] += 1
+        self.decodable += outcome.decodable
+        if outcome.code.isdigit() and int(outcome.code) >= 500:
+            line = f"[{case.kind}] {case.path} {case.name}: {outcome.code} {outcome.status} {outcome.detail}"
+            self.server_errors.append(line)
+        if outcome.problem:
+            self.problems.append(outcome.problem)
+
+
+def run(args: argparse.Namespace) -> Summary:
+    """Fire every planned case at ``args.url``; see :func:`report` for what is printed."""
+    check_local(args.url)
+    cases, pdfs, rounds = plan(args)
+    summary = Summary(rounds=rounds)
+    planned = Counter(case.kind for case in cases + pdfs)
+    print(f"planned: {len(cases) + len(pdfs)} requests in {rounds} round(s): {dict(planned)}", flush=True)
+    started = time.perf_counter()
+    slow_threads: list[threading.Thread] = []
+    if "slow-headers" in args.classes:
+        for name, head, trickle in SLOW_HEADS:
+            probe = (args.url, name, head, trickle, args.slow_seconds)
+            thread = threading.Thread(target=lambda p=probe: summary.slow.append(slow_probe(*p)), daemon=True)
+            thread.start()
+            slow_threads.append(thread)
+    up = _fire_all(cases, args, summary)
+    if up and "link-swap" in args.classes:
+        if args.uploads_dir is None:
+            print("link-swap: skipped (needs --uploads-dir, or --start)", flush=True)
+        else:
+            print(f"link-swap: {args.link_seconds:.0f}s of swaps in {args.uploads_dir}", flush=True)
+            summary.link = link_swap(
+                args.url, Path(args.uploads_dir), args.link_seconds, args.seed, args.api_key, pause=args.swap_pause
+            )
+            summary.requests += sum(summary.link.codes.values())
+            for code, n in summary.link.codes.items():
+                summary.codes[code] += n
+                summary.by_class["link-swap"][code] += n
+                summary.by_route[OCR_KTP] += n
+                if code.isdigit() and int(code) >= 500:
+                    n -= summary.link.busy if code == "503" else 0
+                    if n:
+                        summary.server_errors.append(f"[link-swap] {OCR_KTP}: {n} x {code}")
+    if up:
+        _fire_all(pdfs, args, summary)
+    for thread in slow_threads:
+        thread.join(args.slow_seconds + 30)
+    summary.alive = healthy(args.url)
+    summary.health_checks += 1
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _fire_all(cases: list[Case], args: argparse.Namespace, summary: Summary) -> bool:
+    """Fire ``cases`` in order; False when the server died (the rest are not fired)."""
+    for i, case in enumerate(cases):
+        outcome = fire(case, args)
+        summary.add(case, outcome)
+        if case.cut is not None:
+            summary.health_checks += 1
+        if outcome.code in ("conn-error", "server-dead", "timeout", "bad-answer") and not healthy(args.url):
+            summary.health_checks += 1
+            time.sleep(2)
+            if not healthy(args.url):
+                summary.stopped_early = f"the server stopped answering after [{case.kind}] {case.path} {case.name}"
+                print(summary.stopped_early + f"; {len(cases) - i - 1} cases not fired", flush=True)
+                return False
+        if args.progress and summary.requests % args.progress == 0:
+            print(f"  ... {summary.requests} requests, codes {dict(summary.codes)}", flush=True)
+    return True
+
+
+def report(summary: Summary) -> None:
+    print(f"{summary.requests} malformed requests (+{summary.health_checks} health checks) in {summary.seconds:.1f}s")
+    print("by class (requests, codes):")
+    for kind in CLASSES:
+        if kind in summary.by_class:
+            codes = summary.by_class[kind]
+            print(f"  {kind:<13} {sum(codes.values()):>5}  {dict(sorted(codes.items()))}")
+    print("by code:   ", dict(sorted(summary.codes.items())))
+    print("by route:  ", dict(summary.by_route.most_common()))
+    print("statuses:  ", dict(summary.statuses.most_common(25)))
+    print(f"decodable, answered 2xx (no card / contract 200): {summary.decodable}")
+    for slow in sorted(summary.slow, key=lambda s: s.name):
+        print(f"  slow headers {slow.name}: {slow.outcome} after {slow.seconds:.1f}s")
+    if summary.link is not None:
+        link = summary.link
+        print(f"link swap: {link.swaps} swaps; inside NIK {link.inside_nik}, outside NIK {link.outside_nik}")
+        if link.busy:
+            print(f"  (a valid card's read hit the time limit, 503 TIMEOUT/BUSY, not counted a failure: {link.busy})")
+        for outcome, n in sorted(link.outcomes.items()):
+            print(f"  {outcome}: {n}")
+        for line in link.leaks[:20]:
+            print("  LEAK:", line)
+        for line in link.errors[:5]:
+            print("  error:", line)
+    print(f"server alive afterwards: {summary.alive}")
+    if summary.stopped_early:
+        print("STOPPED EARLY:", summary.stopped_early)
+    for line in summary.server_errors[:60]:
+        print("  >= 500:", line)
+    for problem in summary.problems[:40]:
+        print("  NOT A TYPED ANSWER:", problem)
+    leaks = len(summary.link.leaks) if summary.link else 0
+    failure = f"FAIL ({len(summary.problems)} problems, {len(summary.server_errors)} >= 500, {leaks} link-swap leaks)"
+    print("RESULT:", "PASS" if summary.ok else failure)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--api-key", default=None)
     parser.add_argument("--big-mb", type=int, default=40, help="size of the oversized body case")
+    parser.add_argument("--seed", type=int, default=5, help="every generated variant follows from it")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of every class (new variants each round)")
+    parser.add_argument("--count", type=int, default=0, help="add rounds until at least this many requests")
+    parser.add_argument("--classes", default=",".join(CLASSES), help=f"comma-separated subset of {','.join(CLASSES)}")
+    parser.add_argument("--per-class", type=int, default=None, help="at most this many requests of each class")
+    parser.add_argument("--limit", action="append", default=[], metavar="CLASS=N", help="at most N of CLASS")
+    parser.add_argument("--uploads-dir", default=None, help="the server's uploads folder (for /ocr/ktp files)")
+    parser.add_argument("--link-seconds", type=float, default=5.0, help="how long the link-swap class runs")
+    parser.add_argument("--swap-pause", type=float, default=0.0002, help="link-swap: seconds between swap rounds")
+    parser.add_argument("--slow-seconds", type=float, default=20.0, help="how long a slow head waits at most")
+    parser.add_argument("--request-timeout", type=float, default=120.0, help="client wait for one answer")
+    parser.add_argument("--progress", type=int, default=0, help="print the counts every N requests")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan and exit")
+    parser.add_argument("--start", action="store_true", help="start ktp-ocr serve on a free port, stop it at the end")
+    parser.add_argument("--timeout", type=float, default=None, help="with --start: the server's --timeout (seconds)")
+    parser.add_argument("--workers", type=int, default=None, help="with --start: the server's --workers")
     args = parser.parse_args(argv)
-    check_local(args.url)
-    cases = build_cases(random.Random(5), args.big_mb * 1024 * 1024)
-    codes: Counter[int] = Counter()
-    statuses: Counter[str] = Counter()
-    problems: list[str] = []
-    decodable = 0
-    started = time.perf_counter()
-    for case in cases:
-        headers = case.headers()
-        if args.api_key:
-            headers["x-api-key"] = args.api_key
-        try:
-            reply = request(args.url, "POST", case.path, case.body, headers)
-        except OSError as exc:
-            problems.append(f"{case.path} {case.name}: connection error {exc}")
-            codes[0] += 1
-            continue
-        codes[reply.code] += 1
-        statuses[label(reply.json())] += 1
-        if reply.code < 400 and case.path.startswith("/ocr/v1/ktp") and label(reply.json()) in CONTRACT_200:
-            decodable += 1
-        elif reply.code >= 500 or reply.code < 400 or not is_typed(reply):
-            problems.append(f"{case.path} {case.name}: {reply.code} {reply.body[:160]!r}")
-    alive = request(args.url, "GET", "/healthz").code == 200
-    print(f"{len(cases)} malformed requests in {time.perf_counter() - started:.1f}s")
-    print("HTTP codes:", dict(sorted(codes.items())))
-    print("statuses:  ", dict(statuses.most_common()))
-    print(f"decodable, no card (answered by contract with 200): {decodable}")
-    print(f"server alive afterwards: {alive}")
-    for problem in problems[:40]:
-        print("  NOT A TYPED 4xx:", problem)
-    ok = alive and not any(code >= 500 or code == 0 for code in codes) and not problems
-    print("RESULT:", "PASS" if ok else f"FAIL ({len(problems)} problems)")
-    return 0 if ok else 1
+    args.classes = [c.strip() for c in args.classes.split(",") if c.strip()]
+    unknown = set(args.classes) - set(CLASSES)
+    if unknown:
+        parser.error(f"unknown classes {sorted(unknown)}; choose from {','.join(CLASSES)}")
+    try:
+        args.per_class_limits = [(k, int(v)) for k, v in (item.split("=", 1) for item in args.limit)]
+    except ValueError:
+        parser.error("--limit takes CLASS=N")
+    return args
+
+
+def execute(args: argparse.Namespace) -> Summary:
+    """Run against ``args.url``, or against a server started for the run with ``--start``."""
+    if args.dry_run:
+        if args.start and args.uploads_dir is None:
+            args.uploads_dir = "/nonexistent-uploads"  # the plan as --start would fire it
+        cases, pdfs, rounds = plan(args)
+        planned = Counter(case.kind for case in cases + pdfs)
+        print(f"planned: {len(cases) + len(pdfs)} requests in {rounds} round(s): {dict(planned)}")
+        print("routes:", dict(Counter(case.path for case in cases + pdfs)))
+        return Summary(alive=True)
+    if not args.start:
+        return run(args)
+    with start_server(timeout_s=args.timeout, workers=args.workers) as server:
+        args.url = server.url
+        args.uploads_dir = str(server.uploads_dir)
+        summary = run(args)
+        if not server.alive():
+            summary.alive = False
+            summary.stopped_early = summary.stopped_early or f"ktp-ocr serve exited with {server.process.returncode}"
+            print(server.log_tail(40))
+        return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    summary = execute(args)
+    if not args.dry_run:
+        report(summary)
+    return 0 if summary.ok else 1
 
 
 if __name__ == "__main__":

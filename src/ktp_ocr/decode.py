@@ -1,8 +1,11 @@
 """Stage 1, decode: a path, bytes, a file object, pixels or a PIL image become upright BGR pixels, or a typed error.
 
-Limits are checked before pixels are allocated (file size first, then the header's pixel count), so a
-decompression bomb or a huge PDF page is refused without being decoded. A source of the wrong type is a
-programming error, not a bad upload: :func:`check_source` raises ``TypeError`` for it before any work starts.
+Limits are checked before pixels are allocated (file size first, then the header's pixel count and shape), so a
+decompression bomb or a huge PDF page is refused without being decoded. Memory follows the output, not the
+input: a raster whose longer side is at least twice :data:`DECODE_LONG_SIDE` is decoded at reduced size (a JPEG
+already inside the decoder) and is never copied at full size. A PDF page is rendered by a child process killed at
+``render_timeout_s`` (:mod:`ktp_ocr.pdf_render`). A source of the wrong type is a programming error, not a bad
+upload: :func:`check_source` raises ``TypeError`` for it before any work starts.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from pathlib import Path
 from typing import BinaryIO, TypeAlias
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
-from .errors import FileTooLargeError, ImageRequirementError, InvalidFormatError, NoFileError
+from .errors import FileTooLargeError, ImageRequirementError, InvalidFormatError, KtpOcrError, NoFileError
 from .options import ReaderOptions
+from .pdf_render import PdfRenderError, render_first_page
 
 IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "BMP", "TIFF", "MPO"})
 PDF_MAGIC = b"%PDF-"
@@ -28,9 +32,35 @@ IMAGE_SUFFIXES = frozenset(
 # uint8, as OpenCV gives them) or a PIL image.
 Source: TypeAlias = str | os.PathLike[str] | bytes | bytearray | BinaryIO | np.ndarray | Image.Image
 PDF_RENDER_DPI = 200
+# A KTP is 85.6 x 54 mm (1.59:1). A capture of one, even a panorama-shaped photo or a scan of both sides next to
+# each other, is a few times longer than wide at most; an image more than 8 times longer than wide cannot hold a
+# readable card, and further down such a strip shrinks to a side of 0 pixels (cv2.resize fails). Refused at once.
+MAX_ASPECT_RATIO = 8
+# Rasters are decoded so that their longer side stays at least this long. A card filling only a third of the frame
+# still gets over 1,000 px across (about 300 dpi on the card, plenty for its smallest print), and a 12 MP phone photo
+# (4000 x 3000) is never reduced: reduction is by a whole factor of 2 or more, so only images whose longer side is at
+# least 6,400 px (48 MP and up) are reduced, to between 3,200 and 6,400 px.
+DECODE_LONG_SIDE = 3200
+JPEG_FORMATS = frozenset({"JPEG", "MPO"})  # formats libjpeg can decode at 1/2, 1/4 or 1/8 size (PIL's draft)
+# EXIF orientation -> the transpose that shows the image upright: PIL's ImageOps.exif_transpose table.
+EXIF_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+BAND_ROWS = 256  # rows converted to BGR at a time, so no full-size temporary exists next to the output
 # Nodeflux's input specification, enforced in the strict requirements mode.
 STRICT_BYTES = (100 * 1024, 2 * 1024 * 1024)
 STRICT_SIDES = ((300, 400), (3000, 4000))  # (short, long) minimum and maximum
+
+
+class RenderTimeoutError(ImageRequirementError):
+    """The PDF page did not render within ``render_timeout_s``; its renderer was killed. The file, not the service,
+    is at fault (a page drawing tens of thousands of lines), hence IMAGE_REQUIREMENT_FAILED (422)."""
 
 
 def check_source(source: object) -> None:
@@ -82,13 +112,14 @@ def _from_array(pixels: np.ndarray, options: ReaderOptions) -> np.ndarray:
 
 
 def _from_pil(pil: Image.Image, options: ReaderOptions) -> np.ndarray:
-    """A PIL image is read as a decoded file would be: EXIF orientation applied, then RGB -> BGR."""
+    """A PIL image is read as a decoded file would be: reduced when huge, EXIF orientation applied, RGB -> BGR.
+
+    The caller's image is never changed, and it is never copied at full size (reduction comes first)."""
     _check_pixels(pil.width, pil.height, options)
-    upright = ImageOps.exif_transpose(pil)
+    orientation = _orientation(pil)
     if options.requirements == "strict":
-        check_sides(upright.width, upright.height)
-    rgb = np.asarray(upright.convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+        check_sides(*_upright_size(pil.size, orientation))
+    return _to_bgr(_transpose(_reduce(pil), orientation))
 
 
 def read_source(source: bytes | bytearray | str | os.PathLike[str]) -> bytes:
@@ -106,14 +137,18 @@ def read_source(source: bytes | bytearray | str | os.PathLike[str]) -> bytes:
 
 
 def decode_image(data: bytes, options: ReaderOptions) -> np.ndarray:
-    """Decode to a BGR uint8 array with EXIF orientation applied."""
+    """Decode to a BGR uint8 array with EXIF orientation applied (huge rasters at reduced size)."""
     if len(data) > options.max_file_bytes:
         raise FileTooLargeError(f"The file is {len(data)} bytes; the limit is {options.max_file_bytes} bytes.")
-    pil = _render_pdf(data, options) if data.startswith(PDF_MAGIC) else _open_image(data, options)
-    if options.requirements == "strict":
-        check_requirements(len(data), pil.width, pil.height)
-    rgb = np.asarray(pil.convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+    if data.startswith(PDF_MAGIC):
+        pixels = _render_pdf(data, options)
+        if options.requirements == "strict":
+            check_requirements(len(data), pixels.shape[1], pixels.shape[0])
+        return pixels
+    pil, upright_size = _open_image(data, options)
+    if options.requirements == "strict":  # the file's own size, not the reduced one
+        check_requirements(len(data), *upright_size)
+    return _to_bgr(pil)
 
 
 def check_requirements(size: int, width: int, height: int) -> None:
@@ -134,15 +169,28 @@ def check_sides(width: int, height: int) -> None:
 
 
 def _check_pixels(width: int, height: int, options: ReaderOptions) -> None:
+    """The limits every source meets before its pixels exist: pixel count, smallest side, aspect ratio."""
     if width * height > options.max_pixels:
         raise FileTooLargeError(
             f"The image is {width}x{height} pixels; the limit is {options.max_pixels} pixels in all."
         )
     if width < 16 or height < 16:
         raise InvalidFormatError(f"The image is only {width}x{height} pixels.")
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        raise ImageRequirementError(
+            f"The image is {width}x{height} pixels, over {MAX_ASPECT_RATIO} times longer than wide; a capture of an "
+            "identity card (85.6 x 54 mm) never is."
+        )
 
 
-def _open_image(data: bytes, options: ReaderOptions) -> Image.Image:
+def reduce_factor(width: int, height: int) -> int:
+    """The whole factor that brings the longer side down to between DECODE_LONG_SIDE and twice that; 1 keeps the
+    image as it is (every image whose longer side is under 2 * DECODE_LONG_SIDE)."""
+    return max(1, max(width, height) // DECODE_LONG_SIDE)
+
+
+def _open_image(data: bytes, options: ReaderOptions) -> tuple[Image.Image, tuple[int, int]]:
+    """The decoded, upright (and maybe reduced) image, with the upright size of the file's full-size pixels."""
     try:
         pil = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:  # the header alone claims too many pixels
@@ -152,29 +200,84 @@ def _open_image(data: bytes, options: ReaderOptions) -> Image.Image:
     if pil.format not in IMAGE_FORMATS:
         raise InvalidFormatError(f"Unsupported image format {pil.format!r}.")
     _check_pixels(pil.width, pil.height, options)
+    full_size = pil.size
     try:
+        _draft(pil)
         pil.load()
-        return ImageOps.exif_transpose(pil)
+        orientation = _orientation(pil)  # before reducing: a TIFF keeps it in tags that reduce() does not copy
+        return _transpose(_reduce(pil), orientation), _upright_size(full_size, orientation)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise InvalidFormatError(f"The image is truncated or corrupt: {exc}") from exc
 
 
-def _render_pdf(data: bytes, options: ReaderOptions) -> Image.Image:
-    """First page of a PDF at 200 dpi, refused before rendering when the page would be too large."""
-    import pypdfium2 as pdfium  # heavy import only for PDFs
+def _draft(pil: Image.Image) -> None:
+    """Ask libjpeg to decode a huge JPEG at 1/2, 1/4 or 1/8 size (the largest that keeps DECODE_LONG_SIDE), so the
+    full-size pixels never exist. PIL's draft picks the largest of those scales that keeps the image at least the
+    requested size; asking for (width // s, height // s) therefore gets exactly s."""
+    factor = reduce_factor(*pil.size)
+    if pil.format not in JPEG_FORMATS or factor < 2:
+        return
+    scale = next(s for s in (8, 4, 2) if s <= factor)
+    pil.draft("RGB", (pil.width // scale, pil.height // scale))
+
+
+def _reduce(pil: Image.Image) -> Image.Image:
+    """A box-filtered copy whose longer side is between DECODE_LONG_SIDE and twice that, or ``pil`` itself when it
+    is small enough already. Palette and other modes become RGB first: PIL cannot average palette indices."""
+    factor = reduce_factor(*pil.size)
+    if factor < 2:
+        return pil
+    if pil.mode not in ("RGB", "L"):
+        pil = pil.convert("RGB")
+    return pil.reduce(factor)
+
+
+def _orientation(pil: Image.Image) -> int:
+    """The EXIF orientation tag (1 = upright), as ImageOps.exif_transpose reads it."""
+    value = pil.getexif().get(ExifTags.Base.Orientation, 1)
+    return value if isinstance(value, int) else 1
+
+
+def _transpose(pil: Image.Image, orientation: int) -> Image.Image:
+    method = EXIF_TRANSPOSE.get(orientation)
+    return pil if method is None else pil.transpose(method)
+
+
+def _upright_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    return (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
+
+
+def _to_bgr(pil: Image.Image) -> np.ndarray:
+    """RGB pixels into a fresh BGR array, a band of rows at a time: the only full-size array is the result (PIL's
+    ``np.asarray`` would add a bytes copy, and the channel flip another)."""
+    rgb = pil if pil.mode == "RGB" else pil.convert("RGB")
+    width, height = rgb.size
+    bgr = np.empty((height, width, 3), np.uint8)
+    for top in range(0, height, BAND_ROWS):
+        band = np.asarray(rgb.crop((0, top, width, min(height, top + BAND_ROWS))))
+        bgr[top : top + band.shape[0]] = band[:, :, ::-1]
+    return bgr
+
+
+def _render_pdf(data: bytes, options: ReaderOptions) -> np.ndarray:
+    """First page of a PDF at 200 dpi as BGR, rendered in a child process killed at ``render_timeout_s``; the page's
+    pixel size is checked before anything is rendered, and every pdfium failure is FILE_INVALID_FORMAT."""
+
+    def check_size(width: int, height: int) -> None:
+        _check_pixels(width, height, options)
 
     try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise InvalidFormatError(f"The PDF cannot be opened: {exc}") from exc
-    try:
-        if len(pdf) == 0:
-            raise InvalidFormatError("The PDF has no pages.")
-        page = pdf[0]
-        width_pt, height_pt = page.get_size()
-        scale = PDF_RENDER_DPI / 72
-        _check_pixels(int(width_pt * scale), int(height_pt * scale), options)
-        rendered: Image.Image = page.render(scale=scale).to_pil()
-        return rendered
-    finally:
-        pdf.close()
+        page = render_first_page(
+            data, scale=PDF_RENDER_DPI / 72, timeout_s=options.render_timeout_s, check_size=check_size
+        )
+    except PdfRenderError as exc:
+        raise _PDF_ERRORS[exc.kind](exc.message) from exc
+    return np.frombuffer(page.bgr, np.uint8).reshape(page.height, page.width, 3)
+
+
+_PDF_ERRORS: dict[str, type[KtpOcrError]] = {
+    "invalid": InvalidFormatError,
+    "too_complex": ImageRequirementError,
+    "timeout": RenderTimeoutError,
+    "failed": KtpOcrError,  # the renderer itself could not run: FAILED (500), the service's fault
+}

@@ -62,7 +62,14 @@ class ReaderOptions(BaseModel):
     requirements: Literal["permissive", "strict"] = Field(
         "permissive",
         description="strict: refuse files outside 100 KB-2 MB or 300x400-4000x3000 px (the Nodeflux input "
-        "specification) with IMAGE_REQUIREMENT_FAILED; permissive: only the size and pixel limits apply.",
+        "specification) with IMAGE_REQUIREMENT_FAILED; permissive: only the limits every read has apply (file size, "
+        "pixels, an aspect ratio no capture of a card has, a PDF page too complex to render in time).",
     )
     max_file_bytes: int = Field(20 * 1024 * 1024, gt=0, description="Refuse larger files (FILE_TOO_LARGE).")
     max_pixels: int = Field(60_000_000, gt=0, description="Refuse images with more pixels (decompression bombs).")
+    render_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a PDF page may take to render; its renderer process is then killed and the read answers "
+        "IMAGE_REQUIREMENT_FAILED (a page too complex to render).",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -19,10 +20,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(app: FastAPI) -> Iterator[str]:
-    """Yield the base URL while the server runs; stop it on exit."""
+def running(app: FastAPI, http: type[asyncio.Protocol] | str = "auto") -> Iterator[str]:
+    """Yield the base URL while the server runs; stop it on exit. ``http``: uvicorn's HTTP protocol (class)."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", http=http))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -24,7 +24,7 @@ from ktp_ocr.errors import Status
 from ktp_ocr.options import ReaderOptions
 from ktp_ocr.result import FIELD_NAMES
 from ktp_ocr.service.errors import SERVICE_STATUSES
-from ktp_ocr.service.logs import JsonFormatter, scrub_niks
+from ktp_ocr.service.logs import JsonFormatter, mask, scrub_niks
 from ktp_ocr.service.state import ReaderHolder
 
 HERE = Path(__file__).resolve().parent
@@ -101,9 +101,38 @@ def test_warm_up_fills_the_region_caches() -> None:
 
 def test_log_formatters_mask_a_stray_nik() -> None:
     nik = SPECIMEN_VALUES["nik"]
-    assert nik not in scrub_niks(f"file {nik}.jpg") and nik[:4] in scrub_niks(f"file {nik}.jpg")
+    assert scrub_niks(f"file {nik}.jpg") == f"file {nik[:2]}{'*' * 12}{nik[-2:]}.jpg"
     line = JsonFormatter().format(logging.LogRecord("x", logging.INFO, __file__, 1, "nik %s", (nik,), None))
-    assert nik not in line and json.loads(line)["level"] == "INFO"
+    assert nik not in line and nik[:4] not in line and json.loads(line)["level"] == "INFO"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "masked"),
+    [
+        ("NIK", "3201234567890001", "32************01"),  # the province code and two digits, no more
+        ("NIK", "3273010101900001", "32************01"),
+        ("NIK", " 3201 2345 6789 0001 ", "32************01"),
+        ("NIK", "1234567", "*******"),  # a short misread is hidden whole
+        ("NIK", "", "-"),
+        ("NIK", None, "-"),
+        ("NAME", "BUDI SANTOSO", "B*** S***"),
+        ("NAME", "  SITI  ", "S***"),
+        ("NAME", "A", "A***"),
+    ],
+)
+def test_mask_keeps_at_most_two_and_two_digits_and_initials(kind: str, value: str | None, masked: str) -> None:
+    assert mask(kind, value) == masked  # type: ignore[arg-type]
+
+
+def test_mask_never_keeps_more_than_four_digits_of_any_nik() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(200):
+        nik = "".join(rng.choice("0123456789") for _ in range(16))
+        masked = mask("NIK", nik)
+        assert len(masked) == 16 and sum(ch.isdigit() for ch in masked) == 4
+        assert masked[2:14] == "*" * 12 and masked[:2] == nik[:2] and masked[-2:] == nik[-2:]
 
 
 SERVE_WITH_FAKE_READER = """
@@ -152,7 +181,8 @@ def test_serve_log_format_json_writes_one_json_object_a_line() -> None:
     assert read and read[0]["status"] == "SUCCESS" and read[0]["request_id"] == answer.headers["request-id"]
     text = out + err
     assert SPECIMEN_VALUES["nik"] not in text and SPECIMEN_VALUES["nama"] not in text
-    assert SPECIMEN_VALUES["nik"][:4] in text
+    nik = SPECIMEN_VALUES["nik"]
+    assert f"{nik[:2]}{'*' * 12}{nik[-2:]}" in text and f"{nik[:4]}*" not in text  # two and two digits, no more
 
 
 def test_log_format_setting_and_flag(monkeypatch: pytest.MonkeyPatch) -> None:

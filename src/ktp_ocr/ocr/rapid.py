@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .base import TextLine
-from .runtime import Runtime, resolve
+from .runtime import Runtime, disable_telemetry, resolve
 from .spaces import SPACE_MIN_PROB, SpacedCtcDecode
 
 DET_LIMIT_SIDE = 960
@@ -37,6 +37,7 @@ class RapidOcrEngine:
 
     def __init__(self, runtime: Runtime | None = None, space_min_prob: float | None = SPACE_MIN_PROB) -> None:
         """``space_min_prob``: P(space) that turns a glued word gap into a space; None keeps greedy decoding."""
+        disable_telemetry()  # RapidOCR imports onnxruntime and builds default sessions of its own first
         from rapidocr import RapidOCR
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)

@@ -9,13 +9,18 @@ when installed, onnxruntime the fallback.
 
 A model object here is what RapidOCR's ``TextDetector``/``TextRecognizer``/``TextClassifier`` call: ``model(x)``
 returns the first output; ``have_key``/``get_character_list`` give the recogniser's alphabet.
+
+Telemetry is off before either library starts (:func:`disable_telemetry`): a card reader on premises sends
+nothing anywhere and leaves no device identifier or event database in the home folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -31,6 +36,10 @@ DEFAULT_BACKEND: Backend = "auto"
 DEFAULT_THREADS = 1  # one card per core: the least CPU per card; parallelism comes from readers side by side
 DEFAULT_PRECISION: Literal["f32", "bf16"] = "f32"  # same strings on every CPU; bf16 (where the CPU has it) is opt-in
 OPENVINO_PRECISION = {"f32": "f32", "bf16": "bf16"}
+# onnxruntime's 1DS telemetry (official wheels, Linux too): read once, when the library sets up its environment.
+# Unset, it keeps a device id and an event database under ~/.cache/Microsoft/DeveloperTools/.onnxruntime/ and
+# uploads to Microsoft's collector. "1" turns all of it off for the process; an operator's explicit value is kept.
+ORT_TELEMETRY_ENV = "ORT_DISABLE_TELEMETRY"
 
 
 class Model(Protocol):
@@ -61,6 +70,49 @@ class Runtime:
         return f"{self.backend}, {self.threads} thread(s), {self.precision}"
 
 
+def disable_telemetry() -> None:
+    """Turn off onnxruntime's and OpenVINO's telemetry for this process; call before either is imported.
+
+    onnxruntime: ``ORT_DISABLE_TELEMETRY=1`` before it initialises (no uploader, no device id, no database),
+    then ``disable_telemetry_events()`` (all that is left when it was imported and initialised before us).
+    OpenVINO: ``import openvino`` imports its converter (``openvino.tools.ovc``), which starts
+    ``openvino_telemetry`` (a Google Analytics upload, a client id and a usage count under ``~/intel``) unless
+    the user opted out with a file in the home folder. Without writing there: the converter falls back to its
+    no-op stub when ``openvino_telemetry`` cannot be imported, so the module is hidden from this process; if it
+    was already imported, its consent check is made to decline. Idempotent and cheap; never raises.
+    """
+    os.environ.setdefault(ORT_TELEMETRY_ENV, "1")
+    _decline_openvino_telemetry()
+    if os.environ[ORT_TELEMETRY_ENV] == "0" or importlib.util.find_spec("onnxruntime") is None:
+        return
+    try:
+        import onnxruntime
+
+        onnxruntime.disable_telemetry_events()
+    except Exception:  # an onnxruntime without the call has nothing more to turn off
+        log.debug("onnxruntime.disable_telemetry_events() failed", exc_info=True)
+
+
+def _decline_openvino_telemetry() -> None:
+    if "openvino_telemetry" not in sys.modules:
+        sys.modules["openvino_telemetry"] = None  # type: ignore[assignment]  # import raises: ovc uses its stub
+        return
+    if sys.modules["openvino_telemetry"] is None:
+        return
+    try:  # imported before us: decline from now on (a consent file, if any, is left alone)
+        from openvino_telemetry.main import Telemetry
+        from openvino_telemetry.utils.opt_in_checker import ConsentCheckResult, OptInChecker
+
+        def declined(*_: Any, **__: Any) -> ConsentCheckResult:
+            return ConsentCheckResult.DECLINED
+
+        OptInChecker.check = declined  # its consent check, for this process only
+        with contextlib.suppress(Exception):  # the configured singleton; raises when it was never configured
+            Telemetry().consent = False
+    except Exception:  # another version laid out differently: nothing more we can do without the home folder
+        log.debug("could not turn off openvino_telemetry", exc_info=True)
+
+
 def openvino_available() -> bool:
     return importlib.util.find_spec("openvino") is not None
 
@@ -71,6 +123,7 @@ def resolve(backend: Backend = DEFAULT_BACKEND, threads: int = 0, precision: Pre
     An explicit ``openvino`` that is not installed is an error (asked for, so it must not silently change);
     ``auto`` falls back quietly. ``bf16`` runs only on OpenVINO on a CPU that has it, else f32 with a warning.
     """
+    disable_telemetry()
     chosen: Literal["onnxruntime", "openvino"]
     if backend == "openvino" and not openvino_available():
         raise ValueError("OCR backend 'openvino' asked for but not installed: pip install openvino")
@@ -85,6 +138,7 @@ def resolve(backend: Backend = DEFAULT_BACKEND, threads: int = 0, precision: Pre
 
 
 def _cpu_has_bf16() -> bool:
+    disable_telemetry()
     import openvino as ov
 
     return "BF16" in ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
@@ -94,6 +148,7 @@ class OrtModel:
     """An onnxruntime session with a fixed thread count and no spinning between calls."""
 
     def __init__(self, path: Path, threads: int) -> None:
+        disable_telemetry()
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
@@ -123,6 +178,7 @@ class OpenVinoModel:
     """The same ONNX file compiled by OpenVINO for the CPU, one stream, latency-oriented."""
 
     def __init__(self, path: Path, threads: int, precision: str) -> None:
+        disable_telemetry()
         import openvino as ov
 
         core = ov.Core()

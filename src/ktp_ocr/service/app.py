@@ -54,6 +54,7 @@ def build_state(reader: ReaderLike | None, settings: ServiceSettings) -> Service
     )
     state.metrics.queue_depth.set_function(lambda: state.pool.queued)
     state.metrics.busy_workers.set_function(lambda: state.pool.running)
+    state.metrics.admitted.set_function(lambda: state.pool.admitted)
     return state
 
 

@@ -11,6 +11,7 @@ import logging.config
 import sys
 from typing import Any
 
+from ..errors import USAGE_EXIT_CODE
 from .logs import LOG_FORMATS, log_config
 
 log = logging.getLogger("ktp_ocr.service")
@@ -56,17 +57,17 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Start the server; returns the exit code (2 for bad settings, 0 after a clean stop)."""
+    """Start the server; returns the exit code (``USAGE_EXIT_CODE`` for bad settings, 0 after a clean stop)."""
     from pydantic import ValidationError
 
     try:
         settings = settings_from_args(args)
         keys = settings.load_api_keys()
-    except (ValidationError, OSError) as exc:
+        logging_config = log_config(settings.log_format, settings.log_level)
+        logging.config.dictConfig(logging_config)  # an unknown KTP_OCR_LOG_LEVEL fails here (ValueError)
+    except (ValidationError, ValueError, OSError) as exc:
         print(f"ktp-ocr serve: bad settings: {exc}", file=sys.stderr)
-        return 2
-    logging_config = log_config(settings.log_format, settings.log_level)
-    logging.config.dictConfig(logging_config)
+        return USAGE_EXIT_CODE
     host = settings.bind_host(keys)
     if not keys:
         asked = f" (asked for {settings.host})" if settings.host and settings.host != host else ""
@@ -79,6 +80,7 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .protocol import protocol_class
 
     app = create_app(settings=settings)
     log.info("ktp-ocr service on http://%s:%d (docs at /docs)", host, settings.port)
@@ -90,13 +92,16 @@ def run_serve(args: argparse.Namespace) -> int:
         log_config=logging_config,  # uvicorn's own lines in the same format as ours
         access_log=False,  # the service middleware logs each request (with its Request-Id)
         workers=1,
+        http=protocol_class(settings.header_timeout_s),  # h11 with a request-head time limit, JSON 400s
     )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Standalone entry (``python -m ktp_ocr.service.cli serve``) until the main CLI wires :func:`register`."""
-    parser = argparse.ArgumentParser(prog="ktp-ocr")
+    from ..cli import UsageParser  # a bad flag exits USAGE_EXIT_CODE, as under the main CLI
+
+    parser = UsageParser(prog="ktp-ocr")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -12,8 +12,9 @@ from typing import Any, NamedTuple
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from ..errors import STATUS_CODES, KtpOcrError, Status
 
@@ -29,6 +30,7 @@ INVALID_REQUEST = "INVALID_REQUEST"
 UNAUTHORIZED = "UNAUTHORIZED"
 NOT_FOUND = "NOT_FOUND"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
 BUSY = "BUSY"
 TIMEOUT = "TIMEOUT"
 NOT_READY = "NOT_READY"
@@ -38,10 +40,15 @@ SERVICE_STATUSES: dict[str, ServiceStatus] = {
     UNAUTHORIZED: ServiceStatus(401, "A valid API key is required (Authorization: Bearer <key> or x-api-key)."),
     NOT_FOUND: ServiceStatus(404, "No such route."),
     METHOD_NOT_ALLOWED: ServiceStatus(405, "Method not allowed on this route."),
+    REQUEST_TIMEOUT: ServiceStatus(408, "The request body did not arrive within the time limit."),
     BUSY: ServiceStatus(503, "All OCR workers are busy and the queue is full; retry later."),
     TIMEOUT: ServiceStatus(503, "Reading took longer than the configured time limit; retry later."),
     NOT_READY: ServiceStatus(503, "The OCR models are still loading; retry later."),
 }
+
+# nginx's code for "client closed request": what the metrics and the access log record for a request whose client
+# went away before its body was read. Not a server error, and no answer reaches anyone.
+CLIENT_CLOSED = 499
 
 # HTTP codes the framework may raise on its own, mapped back to a typed status.
 _HTTP_TO_STATUS: dict[int, str] = {
@@ -49,6 +56,7 @@ _HTTP_TO_STATUS: dict[int, str] = {
     401: UNAUTHORIZED,
     404: NOT_FOUND,
     405: METHOD_NOT_ALLOWED,
+    408: REQUEST_TIMEOUT,
     413: Status.FILE_TOO_LARGE,
     415: Status.FILE_INVALID_FORMAT,
     503: BUSY,
@@ -130,6 +138,13 @@ async def _on_http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(status, reason, exc.headers)
 
 
+async def _on_client_disconnect(_: Request, exc: Exception) -> Response:
+    """The client closed the connection mid-body: nothing to answer and nothing went wrong here. The access log
+    line (code 499) is the one trace of it; no traceback, not a 5xx in the metrics."""
+    assert isinstance(exc, ClientDisconnect)
+    return Response(status_code=CLIENT_CLOSED)
+
+
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
     """Last resort: log the type only (a message could quote card text) and answer FAILED without a trace."""
     log.error("unhandled %s in a request", type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
@@ -141,4 +156,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(KtpOcrError, _on_reader_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(ClientDisconnect, _on_client_disconnect)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -22,14 +22,26 @@ EXTRA_KEYS = ("request_id", "method", "route", "code", "duration_ms", "status")
 _NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
 
 
+# What a masked value keeps: a NIK's first two digits (the province code, which the card prints in words anyway)
+# and its last two; a name's initials. A NIK's other digits are the regency, district, birth date and a serial:
+# with four of them kept (and the birth date known) a NIK is easy to narrow down.
+NIK_KEEP_HEAD = 2
+NIK_KEEP_TAIL = 2
+NIK_MIN_TO_SHOW = 8  # shorter values (a misread) are hidden whole: four kept of six would be most of it
+
+
 def mask(kind: Literal["NIK", "NAME"], value: str | None) -> str:
-    """Mask with lokal-id (``3201********9001``, ``B*** S***``); the log must never carry a whole NIK or name."""
+    """``32************01`` for a NIK, ``B*** S***`` for a name: the log must never carry a whole NIK or name."""
     if not value:
         return "-"
     try:
-        import lokal
-
-        return str(lokal.partial_mask(kind, value))
+        if kind == "NIK":
+            text = "".join(value.split())
+            if len(text) < NIK_MIN_TO_SHOW:
+                return "*" * len(text)
+            hidden = len(text) - NIK_KEEP_HEAD - NIK_KEEP_TAIL
+            return f"{text[:NIK_KEEP_HEAD]}{'*' * hidden}{text[-NIK_KEEP_TAIL:]}"
+        return " ".join(f"{word[:1]}***" for word in value.split()) or "-"
     except Exception:  # a masking failure must not leak the value: hide it all
         return "*" * len(value)
 

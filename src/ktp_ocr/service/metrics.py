@@ -68,6 +68,12 @@ class Metrics:
             "ktp_ocr_queue_depth", "Requests admitted and waiting for an OCR worker.", registry=self.registry
         )
         self.busy_workers = Gauge("ktp_ocr_busy_workers", "OCR workers reading now.", registry=self.registry)
+        self.admitted = Gauge(
+            "ktp_ocr_admitted_requests",
+            "Requests holding a pool place: receiving their body, waiting for a worker or reading (at most "
+            "workers + queue; each holds at most one body in memory).",
+            registry=self.registry,
+        )
         self.registry.register(BuildInfo(backend))
 
     def observe(self, method: str, route: str, code: int, seconds: float) -> None:

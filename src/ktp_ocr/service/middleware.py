@@ -14,10 +14,11 @@ import time
 import uuid
 from collections.abc import Callable
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import Status
-from .errors import UNAUTHORIZED, envelope, http_status
+from .errors import CLIENT_CLOSED, UNAUTHORIZED, envelope, http_status
 from .limits import declared_length, limited_receive, too_large_message
 from .metrics import Metrics
 
@@ -93,12 +94,14 @@ class ServiceMiddleware:
         started = time.perf_counter()
         request_id = request_id_of(scope)
         scope.setdefault("state", {})["request_id"] = request_id
-        code = 500
+        code = 500  # what is recorded when the app raises before answering: ServerErrorMiddleware answers 500
+        answered = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal code
+            nonlocal code, answered
             if message["type"] == "http.response.start":
                 code = int(message["status"])
+                answered = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"request-id"]
                 headers.append((b"request-id", request_id.encode()))
                 message = {**message, "headers": headers}
@@ -111,6 +114,12 @@ class ServiceMiddleware:
                 await _send_envelope(send_with_id, status, reason)
             else:
                 await self.app(scope, limited_receive(receive, self.max_body_bytes), send_with_id)
+        except ClientDisconnect:
+            # The client left mid-body and no handler answered it (the app's handler answers 499): not a server
+            # error, no traceback. Answer 499 for the record; nobody is there to read it.
+            if not answered:
+                await send_with_id({"type": "http.response.start", "status": CLIENT_CLOSED, "headers": []})
+                await send_with_id({"type": "http.response.body", "body": b""})
         finally:
             elapsed = time.perf_counter() - started
             route = _route_template(scope)

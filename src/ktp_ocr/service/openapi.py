@@ -76,11 +76,12 @@ FLASK_ERROR_SCHEMA: dict[str, Any] = {
 
 def error_responses(*codes: int, schema: dict[str, Any] | None = None) -> dict[int | str, dict[str, Any]]:
     """Documented failures. A contract's own error ``schema`` may also come as our envelope: the middleware
-    answers 401/413 and the pool 503 before any contract code runs."""
+    answers 401/413, the pool 503 and the body deadline 408 before any contract code runs."""
     body = {"anyOf": [schema, ENVELOPE_SCHEMA]} if schema else ENVELOPE_SCHEMA
     described = {
         400: "NO_FILE, INVALID_BASE64 or INVALID_REQUEST",
         404: "Not found (the /ocr/ktp file)",
+        408: "REQUEST_TIMEOUT: the body did not arrive within the body time limit",
         401: "UNAUTHORIZED: API keys are configured and none valid was sent",
         413: "FILE_TOO_LARGE",
         415: "FILE_INVALID_FORMAT",

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from ..result import KtpResult
 from .errors import NOT_READY, envelope, error_response, http_status
-from .ocr import run_read
+from .ocr import admission, receive_body, run_read
 from .openapi import BASE64_IMAGE, error_responses, image_body
 from .reqopts import ReadRequest
 from .shape import v1_body
@@ -63,8 +63,10 @@ async def read_ktp(
         validate_result=validate_result,
     )
     state = get_state(request)
-    upload = await read_upload(request)
-    result = await run_read(state, upload.data, req.reader_options(state.base_options), request.state.request_id)
+    async with admission(request) as reservation:  # BUSY/NOT_READY before a byte of the body is read
+        upload = await receive_body(state, read_upload(request))
+        options = req.reader_options(state.base_options)
+        result = await run_read(state, upload.data, options, request.state.request_id, reservation)
     return JSONResponse(v1_body(result, req), status_code=http_status(result.status))
 
 

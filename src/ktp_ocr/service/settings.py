@@ -20,6 +20,10 @@ LOCALHOST = "127.0.0.1"
 
 
 MULTIPART_OVERHEAD = 64 * 1024
+# Share of a read's time limit a PDF page may spend rendering: a scanned card renders in well under a second,
+# and what is left of the limit is enough to read the rendered card, so a page killed at this budget answers
+# its typed 422 (too complex) before the read itself would time out.
+RENDER_SHARE = 0.5
 
 
 class ServiceSettings(BaseSettings):
@@ -35,9 +39,24 @@ class ServiceSettings(BaseSettings):
     precision: Precision = Field(default="auto", description="f32 (auto) or bf16 (OpenVINO, CPUs with bf16).")
     queue: int = Field(default=8, ge=0, le=10_000, description="Requests allowed to wait for a worker before 503.")
     timeout_s: float = Field(
-        default=60.0, gt=0, description="Per-request OCR time limit; later answers are 503 TIMEOUT."
+        default=60.0,
+        gt=0,
+        description="Time a read has once a worker takes it; later answers are 503 TIMEOUT. A PDF page gets half "
+        "of it to render (then 422), so that a page too complex to draw answers typed while the read still can.",
     )
     retry_after_s: int = Field(default=2, ge=1, description="Retry-After seconds sent with 503 answers.")
+    body_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Time an admitted request has to send its whole body (it holds a pool place meanwhile); "
+        "later is 408 REQUEST_TIMEOUT.",
+    )
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Time a connection has to send a whole request head (line and headers); later it is closed.",
+    )
     max_file_bytes: int = Field(default=20 * 1024 * 1024, gt=0, description="Largest image or PDF accepted.")
     max_pixels: int = Field(default=60_000_000, gt=0, description="Largest pixel count decoded (decompression bombs).")
     api_keys: str = Field(default="", description="Comma-separated API keys (KTP_OCR_API_KEYS).")
@@ -58,7 +77,12 @@ class ServiceSettings(BaseSettings):
 
     @property
     def max_body_bytes(self) -> int:
-        """Largest request body: a base64 file is 4/3 of its bytes, plus room for multipart headers and JSON."""
+        """Largest request body: a base64 file is 4/3 of its bytes, plus room for multipart headers and JSON.
+
+        Worst-case memory, for W workers, Q queue places and B this limit (the full formula and its terms are in
+        :class:`ktp_ocr.service.pool.OcrPool`): about ``(W + Q) x 3 x B`` for bodies, as a body is read only
+        after its request has a pool place, plus ``W x (decode peak + models)`` for the reads.
+        """
         return self.max_file_bytes * 4 // 3 + MULTIPART_OVERHEAD
 
     def load_api_keys(self) -> frozenset[str]:
@@ -88,5 +112,6 @@ class ServiceSettings(BaseSettings):
                 "backend": self.backend,
                 "threads": self.threads or threads_per_worker(self.workers),
                 "precision": self.precision,
+                "render_timeout_s": self.timeout_s * RENDER_SHARE,
             }
         )

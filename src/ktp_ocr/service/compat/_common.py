@@ -12,7 +12,7 @@ from ...errors import STATUS_CODES, KtpOcrError, Status
 from ...options import ReaderOptions
 from ...result import FieldResult, KtpResult
 from ..errors import http_status
-from ..ocr import run_read
+from ..ocr import admission, receive_body, run_read
 from ..state import get_state
 from ..uploads import read_upload
 
@@ -27,13 +27,19 @@ def request_id(request: Request) -> str:
 async def read_with(
     request: Request, get_bytes: Callable[[], Awaitable[bytes]], options: ReaderOptions | None = None
 ) -> KtpResult:
-    """Always a KtpResult: failures to get the bytes become failure results; only BUSY/TIMEOUT/NOT_READY raise."""
+    """Always a KtpResult: failures to get the bytes become failure results; only BUSY/TIMEOUT/NOT_READY (and
+    REQUEST_TIMEOUT, a body too slow) raise.
+
+    The pool place is taken before ``get_bytes`` runs, so a refused request's body is never read (a route that
+    reads some of the body first holds :func:`~ktp_ocr.service.ocr.admission` around both; this shares it).
+    """
     state = get_state(request)
-    try:
-        data = await get_bytes()
-    except KtpOcrError as exc:
-        return KtpResult.failure(exc.status, exc.message)
-    return await run_read(state, data, options or state.base_options, request_id(request))
+    async with admission(request) as reservation:
+        try:
+            data = await receive_body(state, get_bytes())
+        except KtpOcrError as exc:
+            return KtpResult.failure(exc.status, exc.message)
+        return await run_read(state, data, options or state.base_options, request_id(request), reservation)
 
 
 async def read_uploaded(request: Request, options: ReaderOptions | None = None) -> KtpResult:

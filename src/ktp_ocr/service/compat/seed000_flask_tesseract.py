@@ -62,7 +62,7 @@ def body_of(result: KtpResult, seconds: float) -> dict[str, Any]:
     "/ocr",
     summary="Seed 000: read a KTP (multipart image); always 200, failures flagged by error: true",
     openapi_extra=image_body(),
-    responses=error_responses(401, 413, 503),
+    responses=error_responses(401, 408, 413, 503),
 )
 async def ocr(request: Request) -> JSONResponse:
     started = time.perf_counter()

@@ -1,11 +1,15 @@
 """Seed 001, a Flask/PaddleOCR service: ``POST /ocr/ktp`` with JSON ``{"filename"}`` naming a file in a folder.
 
 The folder is ``KTP_OCR_UPLOADS_DIR``; without it every name is "File not found". A name that is absolute, holds
-a NUL or a ``..`` that leaves the folder, or resolves (through a symlink) outside it, is refused with 400 before
-anything is opened. Envelope ``{status, error, message, data}`` with the original's messages:
+a NUL, a backslash, an empty component or a ``..``, or passes through a symbolic link (wherever the link points)
+is refused with 400. The file is opened once, component by component from a descriptor of the folder with
+``O_NOFOLLOW`` (:func:`open_upload`), and read from that descriptor: a link swapped in after a check is never
+followed (the name is not resolved and then opened again by name). Envelope ``{status, error, message, data}``
+with the original's messages:
 
 - 400 "Bad Request: Missing JSON body" / "Bad Request: 'filename' key is missing";
-- 400 "Bad Request: 'filename' must name a file inside the uploads folder" (ours: traversal);
+- 400 "Bad Request: 'filename' must name a file inside the uploads folder" (ours: traversal, and any link: a
+  link is answered alike whether it points inside or outside, so the answer tells nothing about its target);
 - 404 "File not found: <name>";
 - reader failures keep our status table's code (413/415/422; the original said 500 for every one) with
   "Could not extract data from the image." (and FAILED stays 500, "An internal server error occurred: ...").
@@ -13,6 +17,9 @@ anything is opened. Envelope ``{status, error, message, data}`` with the origina
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +41,9 @@ MISSING_JSON = "Bad Request: Missing JSON body"
 MISSING_NAME = "Bad Request: 'filename' key is missing"
 OUTSIDE = "Bad Request: 'filename' must name a file inside the uploads folder"
 NOT_EXTRACTED = "Could not extract data from the image."
+# The JSON only names a file, and is read before the request takes a pool place (read_with takes one before the
+# file is opened): a larger body is refused as a bad JSON body rather than buffered.
+MAX_JSON_BYTES = 64 * 1024
 
 
 def _error(code: int, message: str) -> JSONResponse:
@@ -41,7 +51,11 @@ def _error(code: int, message: str) -> JSONResponse:
 
 
 def safe_path(folder: Path | None, name: str) -> Path | None:
-    """The file ``name`` inside ``folder``, or None when it would leave it (raises nothing: callers answer)."""
+    """The file ``name`` inside ``folder``, or None when it would leave it (raises nothing: callers answer).
+
+    A first check on names only (it resolves links to tell where they lead); the file itself is opened by
+    :func:`open_upload`, which follows no link at all.
+    """
     if folder is None or not name or "\x00" in name or Path(name).is_absolute() or "\\" in name:
         return None
     try:
@@ -52,18 +66,100 @@ def safe_path(folder: Path | None, name: str) -> Path | None:
     return candidate if candidate.is_relative_to(root) and candidate != root else None
 
 
-def _is_file(path: Path) -> bool:
+class UploadRefused(Exception):
+    """The name is not a plain relative path inside the uploads folder, or it passes through a symbolic link."""
+
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# O_NONBLOCK: opening a FIFO someone left in the folder must not hang the route (fstat then refuses it).
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_READ_CHUNK = 1 << 20
+
+
+def _components(name: str) -> list[str]:
+    """The name's path components; UploadRefused for anything but a plain relative path."""
+    if not name or "\x00" in name or "\\" in name or name.startswith("/"):
+        raise UploadRefused(name)
+    parts = [part for part in name.split("/") if part != "."]
+    if not parts or any(part in ("", "..") for part in parts):
+        raise UploadRefused(name)
+    return parts
+
+
+def _open_at(part: str, flags: int, dir_fd: int) -> int:
+    """Open one component relative to ``dir_fd``; a symbolic link there is UploadRefused, never followed."""
     try:
-        return path.is_file()
+        return os.open(part, flags, dir_fd=dir_fd)
+    except OSError as exc:
+        # O_NOFOLLOW answers ELOOP for a link, and O_DIRECTORY|O_NOFOLLOW ENOTDIR: tell a link from a plain
+        # file by its own entry (lstat, no following), only to choose the answer.
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            try:
+                is_link = stat.S_ISLNK(os.stat(part, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+            except OSError:
+                is_link = exc.errno == errno.ELOOP
+            if is_link:
+                raise UploadRefused(part) from exc
+        raise
+
+
+def open_upload(folder: Path | None, name: str) -> int:
+    """A read-only descriptor of the regular file ``name`` inside ``folder``, opened without following links.
+
+    Walks ``name`` from a descriptor of the folder one component at a time (``dir_fd=``, ``O_NOFOLLOW``), so
+    what is opened is what the walk saw, whatever is renamed or linked meanwhile. UploadRefused: not a plain
+    relative name, or a link on the way; FileNotFoundError: no folder, no such file, or not a regular file;
+    other OSErrors as the OS says. The caller closes the descriptor.
+    """
+    parts = _components(name)
+    if folder is None:
+        raise FileNotFoundError(errno.ENOENT, "no uploads folder", name)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # the folder itself is the operator's
+    try:
+        for part in parts[:-1]:
+            child = _open_at(part, _DIR_FLAGS, fd)
+            os.close(fd)
+            fd = child
+        file_fd = _open_at(parts[-1], _FILE_FLAGS, fd)
+    finally:
+        os.close(fd)
+    try:
+        if not stat.S_ISREG(os.fstat(file_fd).st_mode):
+            raise FileNotFoundError(errno.ENOENT, "not a regular file", name)
+    except BaseException:
+        os.close(file_fd)
+        raise
+    return file_fd
+
+
+def _check_upload(folder: Path | None, name: str) -> int:
+    """200 when ``name`` opens as a regular file in the folder, 400 when refused (OUTSIDE), else 404."""
+    try:
+        os.close(open_upload(folder, name))
+    except UploadRefused:
+        return 400
     except (OSError, ValueError):
-        return False
+        return 404
+    return 200
 
 
-def _file_bytes(path: Path, limit: int) -> bytes:
-    size = path.stat().st_size
-    if size > limit:
-        raise FileTooLargeError(f"The file is {size} bytes; the limit is {limit} bytes.")
-    return path.read_bytes()
+def _file_bytes(folder: Path | None, name: str, limit: int) -> bytes:
+    """The file's bytes, read from the one descriptor :func:`open_upload` gave (at most ``limit`` bytes)."""
+    fd = open_upload(folder, name)
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise FileTooLargeError(f"The file is {size} bytes; the limit is {limit} bytes.")
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, min(_READ_CHUNK, limit + 1 - total)):  # one byte past the limit: it grew
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise FileTooLargeError(f"The file is over the limit of {limit} bytes.")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _result_response(result: KtpResult) -> JSONResponse:
@@ -79,7 +175,7 @@ def _result_response(result: KtpResult) -> JSONResponse:
 @router.post(
     "/ocr/ktp",
     summary="Seed 001: read a KTP file from the uploads folder",
-    responses=error_responses(400, 401, 404, 413, 415, 422, 500, 503, schema=FLASK_ERROR_SCHEMA),
+    responses=error_responses(400, 401, 404, 408, 413, 415, 422, 500, 503, schema=FLASK_ERROR_SCHEMA),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -98,7 +194,7 @@ def _result_response(result: KtpResult) -> JSONResponse:
 async def ocr_ktp(request: Request) -> JSONResponse:
     state = get_state(request)
     try:
-        payload = await read_json(request)
+        payload = await read_json(request, max_bytes=MAX_JSON_BYTES)  # no pool place yet: keep it small
     except (ServiceError, NoFileError):
         return _error(400, MISSING_JSON)
     name = payload.get("filename")
@@ -109,13 +205,13 @@ async def ocr_ktp(request: Request) -> JSONResponse:
     path = safe_path(state.settings.uploads_dir, name)
     if path is None:
         return _error(400, OUTSIDE)
-    if not _is_file(path):
-        return _error(404, f"File not found: {name}")
+    if (found := _check_upload(state.settings.uploads_dir, name)) != 200:  # opened without following links
+        return _error(found, OUTSIDE if found == 400 else f"File not found: {name}")
 
     async def get_bytes() -> bytes:
         try:
-            return _file_bytes(path, state.settings.max_file_bytes)
-        except OSError as exc:
+            return _file_bytes(state.settings.uploads_dir, name, state.settings.max_file_bytes)
+        except (OSError, ValueError, UploadRefused) as exc:  # gone, or made a link, since the check
             raise NoFileError(f"File not found: {name}") from exc
 
     return _result_response(await read_with(request, get_bytes))

@@ -113,7 +113,7 @@ async def _answer(
 RawText = Annotated[bool, Query(alias="withRawText", description="Add raw_text to each field.")]
 ConfidenceField = Annotated[bool, Query(alias="withConfidenceField", description="Add confidence_field.")]
 Polygon = Annotated[bool, Query(alias="withPolygon", description="Add polygon to each field.")]
-DOC: dict[str, Any] = {"openapi_extra": image_body(), "responses": error_responses(400, 401, 413, 415, 500, 503)}
+DOC: dict[str, Any] = {"openapi_extra": image_body(), "responses": error_responses(400, 401, 408, 413, 415, 500, 503)}
 
 
 @router.post("/ocr/v1/ktp", summary="GLAIR: read a KTP", **DOC)

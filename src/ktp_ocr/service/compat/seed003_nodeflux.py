@@ -80,7 +80,7 @@ async def _images_bytes(request: Request) -> bytes:
 
 DOC: dict[str, Any] = {
     "openapi_extra": image_body(json_props={"images": {"type": "array", "items": BASE64_IMAGE, "minItems": 1}}),
-    "responses": error_responses(400, 401, 413, 415, 422, 500, 503, schema=NODEFLUX_ERROR_SCHEMA),
+    "responses": error_responses(400, 401, 408, 413, 415, 422, 500, 503, schema=NODEFLUX_ERROR_SCHEMA),
 }
 
 

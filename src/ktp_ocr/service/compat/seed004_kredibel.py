@@ -20,7 +20,8 @@ from fastapi.responses import JSONResponse
 
 from ...errors import NoFileError, Status
 from ...result import KtpResult
-from ..errors import ServiceError
+from ..errors import REQUEST_TIMEOUT, ServiceError
+from ..ocr import admission, receive_body
 from ..openapi import BASE64_IMAGE, KREDIBEL_ERROR_SCHEMA, error_responses, image_body
 from ..reqopts import ReadRequest
 from ..state import get_state
@@ -121,16 +122,24 @@ DOC: dict[str, Any] = {
         multipart=False,
         json_props={"image": BASE64_IMAGE, **{name: {"type": "boolean"} for name in OPTIONS}},
     ),
-    "responses": error_responses(400, 401, 413, 415, 422, 500, 503, schema=KREDIBEL_ERROR_SCHEMA),
+    "responses": error_responses(400, 401, 408, 413, 415, 422, 500, 503, schema=KREDIBEL_ERROR_SCHEMA),
 }
 
 
 @router.post("/v1/ocr/id/ktp", summary="Kredibel: read a KTP (base64 JSON)", **DOC)
 async def kredibel_ktp(request: Request) -> JSONResponse:
+    async with admission(request):  # the body holds the image: take the pool place before reading it
+        return await _kredibel_ktp(request)
+
+
+async def _kredibel_ktp(request: Request) -> JSONResponse:
     rid = request_id(request)
+    state = get_state(request)
     try:
-        payload = await read_json(request)
-    except ServiceError:
+        payload = await receive_body(state, read_json(request))
+    except ServiceError as exc:
+        if exc.status == REQUEST_TIMEOUT:
+            raise
         return _error(400, VALIDATION, {"_schema": ["Invalid input type."]})
     except NoFileError:
         return _error(400, VALIDATION, {"image": ["Missing data for required field."]})
@@ -145,6 +154,5 @@ async def kredibel_ktp(request: Request) -> JSONResponse:
     async def get_bytes() -> bytes:
         return decode_base64(image)
 
-    state = get_state(request)
     result = await read_with(request, get_bytes, req.reader_options(state.base_options))
     return error_of(result, rid) or respond(body_of(result, req))

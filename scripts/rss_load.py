@@ -1,0 +1,242 @@
+"""Does the server's memory come back after overload and big slow uploads? Prints RSS at each step.
+
+Starts ``ktp-ocr serve`` (the real reader) on a free 127.0.0.1 port, then:
+
+1. warm-up: 5 reads of a synthetic card (``ktp_ocr.synth.render_sample(0)``), RSS;
+2. overload: 32 concurrent clients x 3 reads each, wait 5 s, RSS;
+3. slow uploads: 30 concurrent ~20 MB raw bodies, each sent over ~10 s (a client stops sending as soon as the
+   server answers, e.g. 503 BUSY before reading its body), wait 5 s, RSS;
+
+and the peak (the kernel's VmHWM, and the highest VmRSS sampled every 0.1 s). The bar: after each step RSS is
+back within 10 % of the warm-up level. The server is stopped at the end. Only 127.0.0.1 is ever contacted.
+
+    .venv/bin/python scripts/rss_load.py
+    .venv/bin/python scripts/rss_load.py --src /tmp/base/src   # the same run against another source tree
+    .venv/bin/python scripts/rss_load.py --no-malloc-release   # the same code without the malloc tuning/trim
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+HOST = "127.0.0.1"
+ROOT = Path(__file__).resolve().parents[1]
+# The server without the malloc tuning and trims: pool.tune_malloc() says "not glibc", so OcrPool skips both.
+NO_RELEASE = (
+    "import sys; import ktp_ocr.service.pool as pool; pool.tune_malloc = lambda: False; "
+    "from ktp_ocr.service.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+SERVE = "import sys; from ktp_ocr.service.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def status_kb(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise KeyError(key)
+
+
+def mb(kb: int) -> float:
+    return round(kb / 1024, 1)
+
+
+class Sampler(threading.Thread):
+    """The highest VmRSS seen, every 0.1 s."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self.peak_kb = max(self.peak_kb, status_kb(self.pid, "VmRSS"))
+            except (OSError, KeyError):
+                return
+            self.stop.wait(0.1)
+
+
+def post(port: int, body: bytes, timeout: float = 300.0) -> int:
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("POST", "/v1/ktp", body=body, headers={"Content-Type": "image/jpeg"})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    except (OSError, http.client.HTTPException):
+        return -1
+    finally:
+        conn.close()
+
+
+def get_json(port: int, path: str) -> dict[str, object] | None:
+    conn = http.client.HTTPConnection(HOST, port, timeout=5)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body: dict[str, object] = json.loads(response.read() or b"{}")
+        return body
+    except (OSError, http.client.HTTPException, ValueError):
+        return None
+    finally:
+        conn.close()
+
+
+def wait_ready(port: int, process: subprocess.Popen[bytes], limit_s: float) -> None:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}")
+        body = get_json(port, "/readyz")
+        if body and body.get("status") == "READY":
+            return
+        time.sleep(0.5)
+    raise SystemExit("the server was not ready in time")
+
+
+def slow_upload(port: int, body: bytes, seconds: float, slices: int) -> str:
+    """Send ``body`` raw in ``slices`` pieces over ``seconds``; stop as soon as the server answers."""
+    step = max(1, len(body) // slices)
+    pause = seconds / slices
+    view = memoryview(body)
+    try:
+        with socket.create_connection((HOST, port), timeout=120) as sock:
+            head = (
+                f"POST /v1/ktp HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: image/jpeg\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            )
+            sock.sendall(head.encode())
+            for start in range(0, len(body), step):
+                readable, _, _ = select.select([sock], [], [], 0)
+                if readable:
+                    break  # answered before the whole body was sent (BUSY, or an error)
+                try:
+                    sock.sendall(view[start : start + step])
+                except OSError:
+                    break
+                time.sleep(pause)
+            answer = b""
+            while b"\r\n" not in answer:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+            line = answer.split(b"\r\n", 1)[0].decode("latin-1")
+            return line.split(" ")[1] if line.count(" ") >= 1 else "closed"
+    except OSError as exc:
+        return type(exc).__name__
+
+
+def run_threads(count: int, target: object, results: list[object]) -> None:
+    def work(index: int) -> None:
+        results[index] = target(index)  # type: ignore[operator]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--src", default=str(ROOT / "src"), help="source tree the server runs from")
+    parser.add_argument("--no-malloc-release", action="store_true", help="serve without malloc tuning and trims")
+    parser.add_argument("--workers", type=int, default=None, help="OCR workers (default: the server's)")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--reads", type=int, default=3, help="reads per client in the overload step")
+    parser.add_argument("--uploads", type=int, default=30)
+    parser.add_argument("--upload-mb", type=float, default=20.0)
+    parser.add_argument("--upload-seconds", type=float, default=10.0)
+    parser.add_argument("--settle", type=float, default=5.0, help="seconds to wait before each RSS")
+    args = parser.parse_args()
+
+    sys.path.insert(0, args.src)
+    from ktp_ocr.synth import render_sample
+
+    card, _ = render_sample(0)
+    card = bytes(card)
+    # A real card followed by padding: JPEG decoders stop at the end-of-image marker, so an admitted upload is a
+    # real read of a ~20 MB body.
+    big = card + b"\0" * max(0, int(args.upload_mb * 1_000_000) - len(card))
+
+    port = free_port()
+    command = [sys.executable, "-c", NO_RELEASE if args.no_malloc_release else SERVE, "serve", "--port", str(port)]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    env = {**os.environ, "PYTHONPATH": args.src, "KTP_OCR_LOG_LEVEL": "warning"}
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    report: dict[str, object] = {"src": args.src, "no_malloc_release_flag": args.no_malloc_release}
+    try:
+        wait_ready(port, process, 600)
+        pid = process.pid
+        report["rss_ready_mb"] = mb(status_kb(pid, "VmRSS"))
+        sampler = Sampler(pid)
+        sampler.start()
+
+        warm = Counter(post(port, card) for _ in range(5))
+        time.sleep(args.settle)
+        warm_kb = status_kb(pid, "VmRSS")
+        report["warm_codes"] = dict(warm)
+        report["rss_warm_mb"] = mb(warm_kb)
+
+        results: list[object] = [None] * args.clients
+        started = time.monotonic()
+        run_threads(args.clients, lambda _: Counter(post(port, card) for _ in range(args.reads)), results)
+        overload = sum((r for r in results if isinstance(r, Counter)), Counter())
+        report["overload_codes"] = dict(overload)
+        report["overload_s"] = round(time.monotonic() - started, 1)
+        time.sleep(args.settle)
+        after_overload_kb = status_kb(pid, "VmRSS")
+        report["rss_after_overload_mb"] = mb(after_overload_kb)
+
+        uploads: list[object] = [None] * args.uploads
+        started = time.monotonic()
+        run_threads(args.uploads, lambda _: slow_upload(port, big, args.upload_seconds, 100), uploads)
+        report["upload_codes"] = dict(Counter(str(u) for u in uploads))
+        report["uploads_s"] = round(time.monotonic() - started, 1)
+        time.sleep(args.settle)
+        after_uploads_kb = status_kb(pid, "VmRSS")
+        report["rss_after_uploads_mb"] = mb(after_uploads_kb)
+
+        sampler.stop.set()
+        sampler.join()
+        report["rss_peak_sampled_mb"] = mb(sampler.peak_kb)
+        report["rss_peak_hwm_mb"] = mb(status_kb(pid, "VmHWM"))
+        worst = max(after_overload_kb, after_uploads_kb)
+        report["worst_over_warm_pct"] = round(100 * (worst - warm_kb) / warm_kb, 1)
+        report["within_10pct"] = worst <= warm_kb * 1.10
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    print(json.dumps(report, indent=2))
+    return 0 if report.get("within_10pct") else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import json
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -318,6 +319,34 @@ def test_pool_places_are_reserved_used_once_and_given_back() -> None:
         asyncio.run(scenario())
     finally:
         pool.shutdown()
+
+
+def test_the_time_limit_counts_from_when_a_worker_takes_the_read() -> None:
+    """A read queued behind one that uses more than the whole limit still gets its own limit: the first is
+    answered TIMEOUT, the second (a quick one, started only once the first let go) is answered."""
+    pool = OcrPool(workers=1, queue=1, timeout_s=1.0)
+    release = threading.Event()
+
+    def stuck() -> str:
+        release.wait(30)
+        return "stuck"
+
+    async def scenario() -> tuple[str | None, str]:
+        first = asyncio.ensure_future(pool.run(stuck))
+        await asyncio.sleep(0.05)  # the stuck read is on the only worker
+        second = asyncio.ensure_future(pool.run(lambda: "quick"))
+        with pytest.raises(ServiceError) as timed_out:
+            await first
+        asyncio.get_running_loop().call_later(0.5, release.set)  # the worker lets go 1.5 s after the second queued
+        return timed_out.value.status, await second
+
+    try:
+        status, answer = asyncio.run(scenario())
+    finally:
+        release.set()
+        pool.shutdown()
+    assert status == "TIMEOUT"
+    assert answer == "quick"
 
 
 def test_a_place_is_given_back_when_the_body_fails() -> None:

@@ -31,6 +31,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from _client import free_port
+
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]
 # The server without the malloc tuning and trims: pool.tune_malloc() says "not glibc", so OcrPool skips both.
@@ -39,12 +41,6 @@ NO_RELEASE = (
     "from ktp_ocr.service.cli import main; sys.exit(main(sys.argv[1:]))"
 )
 SERVE = "import sys; from ktp_ocr.service.cli import main; sys.exit(main(sys.argv[1:]))"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def status_kb(pid: int, key: str) -> int:

@@ -94,37 +94,12 @@ class FakeReader:
         return specimen_result()
 
 
-def synthetic_card(seed: int = 3) -> tuple[bytes, str] | None:
-    """A synthetic card JPEG and its NIK from the generator (``ktp_ocr.synth``), or None when it is missing.
+def synthetic_card(seed: int = 3) -> tuple[bytes, str]:
+    """A synthetic card JPEG and its NIK, from the project's generator (``ktp_ocr.synth.render_sample``)."""
+    from ktp_ocr.synth import render_sample
 
-    Prefers ``ktp_ocr.synth.render_sample(seed) -> (jpeg_bytes, label)``; falls back to the generator's parts.
-    """
-    try:
-        from ktp_ocr import synth
-    except ImportError:
-        return None
-    render_sample = getattr(synth, "render_sample", None)
-    if render_sample is not None:
-        jpeg, label = render_sample(seed)
-        fields = label.get("fields", label) if isinstance(label, dict) else {}
-        nik = fields.get("nik") if isinstance(fields, dict) else None
-        if isinstance(nik, dict):
-            nik = nik.get("value")
-        return (bytes(jpeg), str(nik)) if nik else None
-    try:
-        import random
-
-        import cv2
-
-        from ktp_ocr.synth.card import render_card
-        from ktp_ocr.synth.identity import make_identity
-
-        rng = random.Random(seed)
-        identity = make_identity(rng)
-        ok, buffer = cv2.imencode(".jpg", render_card(identity, rng).image)
-        return (buffer.tobytes(), identity["nik"]) if ok else None
-    except Exception:  # the generator is being written concurrently; its parts may change
-        return None
+    jpeg, label = render_sample(seed)
+    return jpeg, str(label["fields"]["nik"])
 
 
 def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (400, 256)) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 from service_fakes import SPECIMEN_VALUES, FakeReader, image_bytes
 
 from ktp_ocr.errors import Status
-from ktp_ocr.service.compat.seed001_flask_paddle import safe_path
+from ktp_ocr.service.compat.seed001_flask_paddle import UploadRefused, open_upload
 
 FLASK_RESULT_KEYS = {
     "nik",
@@ -174,9 +175,11 @@ def test_seed001_errors(
 
 def test_seed001_symlink_out_is_refused(uploads: Path) -> None:
     (uploads / "link.jpg").symlink_to(uploads.parent / "secret.jpg")
-    assert safe_path(uploads, "link.jpg") is None
-    assert safe_path(uploads, "ktp_sample.jpg") == (uploads / "ktp_sample.jpg").resolve()
-    assert safe_path(None, "ktp_sample.jpg") is None
+    with pytest.raises(UploadRefused):
+        open_upload(uploads, "link.jpg")
+    os.close(open_upload(uploads, "ktp_sample.jpg"))
+    with pytest.raises(FileNotFoundError):
+        open_upload(None, "ktp_sample.jpg")
 
 
 def test_seed001_unreadable_image_is_typed(make_client: Callable[..., TestClient], uploads: Path) -> None:

@@ -93,10 +93,7 @@ def test_drop_upload(browser: Any) -> None:
 
 @pytest.fixture(scope="module")
 def card() -> tuple[bytes, str]:
-    sample = synthetic_card()
-    if sample is None:
-        pytest.skip("the synthetic card generator (ktp_ocr.synth) is not available")
-    return sample
+    return synthetic_card()
 
 
 @pytest.fixture(scope="module")

@@ -50,22 +50,6 @@ def _error(code: int, message: str) -> JSONResponse:
     return respond({"status": code, "error": True, "message": message}, code)
 
 
-def safe_path(folder: Path | None, name: str) -> Path | None:
-    """The file ``name`` inside ``folder``, or None when it would leave it (raises nothing: callers answer).
-
-    A first check on names only (it resolves links to tell where they lead); the file itself is opened by
-    :func:`open_upload`, which follows no link at all.
-    """
-    if folder is None or not name or "\x00" in name or Path(name).is_absolute() or "\\" in name:
-        return None
-    try:
-        root = folder.resolve()
-        candidate = (root / name).resolve()
-    except (OSError, ValueError, RuntimeError):  # a name too long for the OS, a symlink loop
-        return None
-    return candidate if candidate.is_relative_to(root) and candidate != root else None
-
-
 class UploadRefused(Exception):
     """The name is not a plain relative path inside the uploads folder, or it passes through a symbolic link."""
 
@@ -202,9 +186,6 @@ async def ocr_ktp(request: Request) -> JSONResponse:
         return _error(400, MISSING_NAME)
     if state.settings.uploads_dir is None:
         return _error(404, f"File not found: {name}")
-    path = safe_path(state.settings.uploads_dir, name)
-    if path is None:
-        return _error(400, OUTSIDE)
     if (found := _check_upload(state.settings.uploads_dir, name)) != 200:  # opened without following links
         return _error(found, OUTSIDE if found == 400 else f"File not found: {name}")
 

@@ -104,11 +104,32 @@ def test_names_that_are_not_plain_paths_are_refused(tree: Path, name: str) -> No
         open_upload(tree, name)
 
 
+def test_a_link_swapped_back_after_the_open_is_still_refused(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The open saw a link (ELOOP); the entry is a plain file again before anything else looks at it.
+
+    The answer must follow what the open saw: a refusal (400), not "not found" (404) from a second look.
+    """
+    (tree / "swap.jpg").symlink_to(tree.parent / "secret.jpg")
+    real_open = os.open
+
+    def open_then_swap_back(path: str, flags: int, *args: object, **kwargs: object) -> int:
+        try:
+            return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+        except OSError:
+            if path == "swap.jpg":
+                (tree / ".spare").write_bytes(INSIDE)
+                os.replace(tree / ".spare", tree / "swap.jpg")
+            raise
+
+    monkeypatch.setattr(os, "open", open_then_swap_back)
+    with pytest.raises(UploadRefused):
+        open_upload(tree, "swap.jpg")
+
+
 def test_a_fifo_is_not_found_and_does_not_hang(make_client: Callable[..., TestClient], tree: Path) -> None:
     os.mkfifo(tree / "pipe.jpg")
-    started = time.monotonic()
-    code, _ = post(make_client(uploads_dir=tree), "pipe.jpg")
-    assert code == 404 and time.monotonic() - started < 10
+    code, _ = post(make_client(uploads_dir=tree), "pipe.jpg")  # a blocking open would never return
+    assert code == 404
 
 
 def test_a_missing_file_and_a_folder_are_not_found(make_client: Callable[..., TestClient], tree: Path) -> None:

@@ -75,13 +75,17 @@ def _open_at(part: str, flags: int, dir_fd: int) -> int:
     try:
         return os.open(part, flags, dir_fd=dir_fd)
     except OSError as exc:
-        # O_NOFOLLOW answers ELOOP for a link, and O_DIRECTORY|O_NOFOLLOW ENOTDIR: tell a link from a plain
-        # file by its own entry (lstat, no following), only to choose the answer.
-        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+        # One component with O_NOFOLLOW: ELOOP can only mean the entry was a link when it was opened. Decide on
+        # that alone: a second look (lstat) may see the entry swapped back already and turn a refusal into 404.
+        if exc.errno == errno.ELOOP:
+            raise UploadRefused(part) from exc
+        # O_DIRECTORY|O_NOFOLLOW answers ENOTDIR for a link and a plain file alike: the entry's own kind (lstat,
+        # no following) chooses the answer, and a swap in between only changes which refusal is given.
+        if exc.errno == errno.ENOTDIR:
             try:
                 is_link = stat.S_ISLNK(os.stat(part, dir_fd=dir_fd, follow_symlinks=False).st_mode)
             except OSError:
-                is_link = exc.errno == errno.ELOOP
+                is_link = False
             if is_link:
                 raise UploadRefused(part) from exc
         raise

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,17 +126,20 @@ def start_server(
     workers: int | None = None,
     queue: int | None = None,
     start_timeout: float = 300.0,
+    launcher: Sequence[str] = ("-m", "ktp_ocr.cli"),
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """Start ``ktp-ocr serve`` on a free 127.0.0.1 port with a temporary uploads folder; stop it on exit.
 
     Waits until /readyz answers 200 (the models are loaded). The server's output goes to a log file in the
-    temporary folder; its last lines are printed when it dies or does not get ready.
+    temporary folder; its last lines are printed when it dies or does not get ready. ``launcher``: what follows
+    ``python`` before ``serve`` (``-c CODE`` to patch something first); ``env``: added to the environment.
     """
     folder = Path(tempfile.mkdtemp(prefix="ktp-ocr-fuzz-"))
     uploads = folder / "uploads"
     uploads.mkdir()
     port = free_port()
-    command = [sys.executable, "-m", "ktp_ocr.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, *launcher, "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--uploads-dir", str(uploads)]
     if timeout_s is not None:
         command += ["--timeout", str(timeout_s)]
@@ -144,12 +147,13 @@ def start_server(
         command += ["--workers", str(workers)]
     if queue is not None:
         command += ["--queue", str(queue)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KTP_OCR_API_KEYS")}  # no keys: 127.0.0.1 only
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KTP_OCR_API_KEYS")}  # 127.0.0.1 only
+    environ.update(env or {})
     if timeout_s is not None:
-        env["KTP_OCR_TIMEOUT_S"] = str(timeout_s)
+        environ["KTP_OCR_TIMEOUT_S"] = str(timeout_s)
     log_path = folder / "server.log"
     with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=environ)
     server = Server(f"http://127.0.0.1:{port}", uploads, process, log_path, timeout_s)
     try:
         deadline = time.monotonic() + start_timeout

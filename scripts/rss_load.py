@@ -20,27 +20,22 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import select
-import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
-from _client import free_port
+from _client import check_local, request, start_server
 
-HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]
 # The server without the malloc tuning and trims: pool.tune_malloc() says "not glibc", so OcrPool skips both.
 NO_RELEASE = (
     "import sys; import ktp_ocr.service.pool as pool; pool.tune_malloc = lambda: False; "
-    "from ktp_ocr.service.cli import main; sys.exit(main(sys.argv[1:]))"
+    "from ktp_ocr.cli import main; sys.exit(main(sys.argv[1:]))"
 )
-SERVE = "import sys; from ktp_ocr.service.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def status_kb(pid: int, key: str) -> int:
@@ -72,53 +67,24 @@ class Sampler(threading.Thread):
             self.stop.wait(0.1)
 
 
-def post(port: int, body: bytes, timeout: float = 300.0) -> int:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+def post(url: str, body: bytes) -> int:
+    """One read of ``body``; -1 when the connection fails (the code is all the steps count)."""
     try:
-        conn.request("POST", "/v1/ktp", body=body, headers={"Content-Type": "image/jpeg"})
-        response = conn.getresponse()
-        response.read()
-        return response.status
+        return request(url, "POST", "/v1/ktp", body=body, headers={"Content-Type": "image/jpeg"}, timeout=300).code
     except (OSError, http.client.HTTPException):
         return -1
-    finally:
-        conn.close()
 
 
-def get_json(port: int, path: str) -> dict[str, object] | None:
-    conn = http.client.HTTPConnection(HOST, port, timeout=5)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        body: dict[str, object] = json.loads(response.read() or b"{}")
-        return body
-    except (OSError, http.client.HTTPException, ValueError):
-        return None
-    finally:
-        conn.close()
-
-
-def wait_ready(port: int, process: subprocess.Popen[bytes], limit_s: float) -> None:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        body = get_json(port, "/readyz")
-        if body and body.get("status") == "READY":
-            return
-        time.sleep(0.5)
-    raise SystemExit("the server was not ready in time")
-
-
-def slow_upload(port: int, body: bytes, seconds: float, slices: int) -> str:
+def slow_upload(url: str, body: bytes, seconds: float, slices: int) -> str:
     """Send ``body`` raw in ``slices`` pieces over ``seconds``; stop as soon as the server answers."""
     step = max(1, len(body) // slices)
     pause = seconds / slices
     view = memoryview(body)
+    host, port = check_local(url)
     try:
-        with socket.create_connection((HOST, port), timeout=120) as sock:
+        with socket.create_connection((host, port), timeout=120) as sock:
             head = (
-                f"POST /v1/ktp HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: image/jpeg\r\n"
+                f"POST /v1/ktp HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: image/jpeg\r\n"
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
             )
             sock.sendall(head.encode())
@@ -154,6 +120,47 @@ def run_threads(count: int, target: object, results: list[object]) -> None:
         thread.join()
 
 
+def measure(url: str, pid: int, card: bytes, big: bytes, args: argparse.Namespace) -> dict[str, object]:
+    """The three steps against the server at ``url`` (process ``pid``): RSS after each, and the peaks."""
+    report: dict[str, object] = {"rss_ready_mb": mb(status_kb(pid, "VmRSS"))}
+    sampler = Sampler(pid)
+    sampler.start()
+
+    warm = Counter(post(url, card) for _ in range(5))
+    time.sleep(args.settle)
+    warm_kb = status_kb(pid, "VmRSS")
+    report["warm_codes"] = dict(warm)
+    report["rss_warm_mb"] = mb(warm_kb)
+
+    results: list[object] = [None] * args.clients
+    started = time.monotonic()
+    run_threads(args.clients, lambda _: Counter(post(url, card) for _ in range(args.reads)), results)
+    overload = sum((r for r in results if isinstance(r, Counter)), Counter())
+    report["overload_codes"] = dict(overload)
+    report["overload_s"] = round(time.monotonic() - started, 1)
+    time.sleep(args.settle)
+    after_overload_kb = status_kb(pid, "VmRSS")
+    report["rss_after_overload_mb"] = mb(after_overload_kb)
+
+    uploads: list[object] = [None] * args.uploads
+    started = time.monotonic()
+    run_threads(args.uploads, lambda _: slow_upload(url, big, args.upload_seconds, 100), uploads)
+    report["upload_codes"] = dict(Counter(str(u) for u in uploads))
+    report["uploads_s"] = round(time.monotonic() - started, 1)
+    time.sleep(args.settle)
+    after_uploads_kb = status_kb(pid, "VmRSS")
+    report["rss_after_uploads_mb"] = mb(after_uploads_kb)
+
+    sampler.stop.set()
+    sampler.join()
+    report["rss_peak_sampled_mb"] = mb(sampler.peak_kb)
+    report["rss_peak_hwm_mb"] = mb(status_kb(pid, "VmHWM"))
+    worst = max(after_overload_kb, after_uploads_kb)
+    report["worst_over_warm_pct"] = round(100 * (worst - warm_kb) / warm_kb, 1)
+    report["within_10pct"] = worst <= warm_kb * 1.10
+    return report
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--src", default=str(ROOT / "src"), help="source tree the server runs from")
@@ -176,60 +183,10 @@ def main() -> int:
     # real read of a ~20 MB body.
     big = card + b"\0" * max(0, int(args.upload_mb * 1_000_000) - len(card))
 
-    port = free_port()
-    command = [sys.executable, "-c", NO_RELEASE if args.no_malloc_release else SERVE, "serve", "--port", str(port)]
-    if args.workers:
-        command += ["--workers", str(args.workers)]
-    env = {**os.environ, "PYTHONPATH": args.src, "KTP_OCR_LOG_LEVEL": "warning"}
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    launcher = ("-c", NO_RELEASE) if args.no_malloc_release else ("-m", "ktp_ocr.cli")
     report: dict[str, object] = {"src": args.src, "no_malloc_release_flag": args.no_malloc_release}
-    try:
-        wait_ready(port, process, 600)
-        pid = process.pid
-        report["rss_ready_mb"] = mb(status_kb(pid, "VmRSS"))
-        sampler = Sampler(pid)
-        sampler.start()
-
-        warm = Counter(post(port, card) for _ in range(5))
-        time.sleep(args.settle)
-        warm_kb = status_kb(pid, "VmRSS")
-        report["warm_codes"] = dict(warm)
-        report["rss_warm_mb"] = mb(warm_kb)
-
-        results: list[object] = [None] * args.clients
-        started = time.monotonic()
-        run_threads(args.clients, lambda _: Counter(post(port, card) for _ in range(args.reads)), results)
-        overload = sum((r for r in results if isinstance(r, Counter)), Counter())
-        report["overload_codes"] = dict(overload)
-        report["overload_s"] = round(time.monotonic() - started, 1)
-        time.sleep(args.settle)
-        after_overload_kb = status_kb(pid, "VmRSS")
-        report["rss_after_overload_mb"] = mb(after_overload_kb)
-
-        uploads: list[object] = [None] * args.uploads
-        started = time.monotonic()
-        run_threads(args.uploads, lambda _: slow_upload(port, big, args.upload_seconds, 100), uploads)
-        report["upload_codes"] = dict(Counter(str(u) for u in uploads))
-        report["uploads_s"] = round(time.monotonic() - started, 1)
-        time.sleep(args.settle)
-        after_uploads_kb = status_kb(pid, "VmRSS")
-        report["rss_after_uploads_mb"] = mb(after_uploads_kb)
-
-        sampler.stop.set()
-        sampler.join()
-        report["rss_peak_sampled_mb"] = mb(sampler.peak_kb)
-        report["rss_peak_hwm_mb"] = mb(status_kb(pid, "VmHWM"))
-        worst = max(after_overload_kb, after_uploads_kb)
-        report["worst_over_warm_pct"] = round(100 * (worst - warm_kb) / warm_kb, 1)
-        report["within_10pct"] = worst <= warm_kb * 1.10
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with start_server(workers=args.workers, launcher=launcher, env={"PYTHONPATH": args.src}) as server:
+        report.update(measure(server.url, server.process.pid, card, big, args))
     print(json.dumps(report, indent=2))
     return 0 if report.get("within_10pct") else 1
 

@@ -27,6 +27,16 @@ stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   # pyproject.toml says which versions work (ranges); constraints.txt pins the exact set this repo is tested with
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[dev,service,ray]"
+  log=$(mktemp)
+  if ! .venv/bin/python -m pip install -c constraints.txt -e ".[dev,service,ray]" >"$log" 2>&1; then
+    grep -E "^ERROR|requested \(constraint\)|No matching" "$log" >&2 || tail -n 15 "$log" >&2
+    # name the pinned package pip could not get, in one line: a version the index lacks, or a pin to a missing file
+    what=$(grep -oE "(requested \(constraint\)|distribution found for) [A-Za-z0-9._-]+" "$log" | head -n1 | awk '{print $NF}' || true)
+    [ -z "$what" ] && what=$(grep -E "No such file" "$log" | grep -oE "[A-Za-z0-9_.]+-[0-9][^/' ]*\.whl" | head -n1 | cut -d- -f1 || true)
+    rm -f "$log"
+    echo "setup: cannot install ${what:-a pinned package} from the package index (pinned in constraints.txt)" >&2
+    exit 1
+  fi
+  rm -f "$log"
   rm -f .venv/.installed-*; touch "$stamp"
 fi

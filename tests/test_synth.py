@@ -197,14 +197,6 @@ def test_cli_subcommand(tmp_path: Path) -> None:
     assert (tmp_path / "o" / "syn00001.jpg").is_file()
 
 
-def test_bundled_sample_is_a_clean_card() -> None:
-    sample = Path(__file__).resolve().parents[1] / "src" / "ktp_ocr" / "data" / "sample_card.jpg"
-    if not sample.is_file():
-        pytest.skip("sample card not bundled yet")
-    img = cv2.imread(str(sample))
-    assert img is not None and img.shape[1] > 600
-
-
 # ---------------------------------------------------------------- older profiles unchanged by the words profile
 # Computed with the generator as it was before the words profile (and the template) came in: sha256 (16 hex) of
 # the label fields, and of the JPEG bytes and the whole label entry of card (seed, index=seed). Phone card 3's

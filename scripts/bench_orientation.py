@@ -28,11 +28,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from _engines import PassCounter
 
 from ktp_ocr.decode import decode_image, read_source
 from ktp_ocr.errors import Status
 from ktp_ocr.evaluation import CardScore, Report, evaluate, load_labels
-from ktp_ocr.ocr import OcrEngine, TextLine, build_engine
+from ktp_ocr.ocr import build_engine
 from ktp_ocr.options import ReaderOptions
 from ktp_ocr.reader import KtpReader
 from ktp_ocr.result import KtpResult
@@ -95,27 +96,6 @@ def synthetic(profile: str, count: int) -> None:
 
 
 # -- real photos ------------------------------------------------------------------------------------------------
-
-
-class PassCounter:
-    """The reader's engine, counting OCR passes (a detection and a recogniser-only reading are one each)."""
-
-    def __init__(self, engine: OcrEngine) -> None:
-        self.engine, self.name, self.passes = engine, engine.name, 0
-
-    def detect(self, image: np.ndarray) -> list[np.ndarray]:
-        return self.engine.detect(image)
-
-    def recognize(self, image: np.ndarray) -> list[TextLine]:
-        self.passes += 1
-        return self.engine.recognize(image)
-
-    def read_boxes(self, image: np.ndarray, boxes: list[np.ndarray]) -> list[TextLine]:
-        self.passes += 1
-        return self.engine.read_boxes(image, boxes)
-
-    def upside_down(self, image: np.ndarray, boxes: list[np.ndarray]) -> float:
-        return self.engine.upside_down(image, boxes)
 
 
 @dataclass

@@ -26,8 +26,8 @@ Ground truth per flag (``None`` = "don't care", left out of precision and recall
 * is_cropped: the card placed partly out of the frame (crop_out > 0).
 * is_rotated: a quarter/half turn, a mirror, or |tilt| > 12 degrees positive; |tilt| < 8 negative.
 
-Targeted sets force one effect on top of the phone profile by wrapping synth's capture planner at run time
-(nothing in ``ktp_ocr.synth`` is edited). Usage::
+Targeted sets force one effect on top of the phone profile with an explicit override of the capture's plan
+(``ktp_ocr.synth.render_card_entry(..., override=...)``). Usage::
 
     python scripts/bench_quality.py [--cache DIR] [--workers 2] [--no-real] [--dump] [--fit] [--mode reader|cached|fast]
 """
@@ -35,13 +35,11 @@ Targeted sets force one effect on top of the phone profile by wrapping synth's c
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import math
 import random
 import sys
 from collections import defaultdict
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -49,19 +47,16 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ktp_ocr.evaluation import load_labels
 from ktp_ocr.locate import Alignment
 from ktp_ocr.locate import geometry as geo
 from ktp_ocr.quality import FLAG_AT, measure, scores_from
-from ktp_ocr.synth.card import render_card
-from ktp_ocr.synth.generate import _rngs
-from ktp_ocr.synth.identity import make_identity
+from ktp_ocr.synth import PlanOverride, render_card_entry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _quality_tables import Row, dump, fit_spreads, real_table, real_truth, reliability, table
 
 REAL_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "ktp-real" / "dev"
-Override = Callable[[random.Random], dict[str, Any]]
-capture_mod: Any = importlib.import_module("ktp_ocr.synth.capture")  # the package re-exports a function by that name
 
 
 def _rotation(rng: random.Random) -> dict[str, Any]:
@@ -86,7 +81,7 @@ def _plain(rng: random.Random) -> dict[str, Any]:
 
 TARGETED = 40  # captures per targeted set
 # name -> (profile, count, seed, override of the planned capture or None)
-SETS: dict[str, tuple[str, int, int, Override | None]] = {
+SETS: dict[str, tuple[str, int, int, PlanOverride | None]] = {
     "mixed": ("mixed", 120, 101, None),
     "clean": ("clean", 30, 102, None),
     "plain": ("phone", TARGETED, 112, _plain),
@@ -104,24 +99,10 @@ NATURAL = ("mixed",)  # reported apart: effects stacked at random, as the synthe
 
 
 # ---------------------------------------------------------------- rendering
-def render(seed: int, index: int, profile: str, override: Override | None) -> tuple[bytes, list[dict[str, Any]]]:
+def render(seed: int, index: int, profile: str, override: PlanOverride | None) -> tuple[bytes, list[dict[str, Any]]]:
     """One capture (JPEG bytes, effects); ``override`` replaces planned parameters for this capture only."""
-    id_rng, img_rng, nrng = _rngs(seed, index)
-    card = render_card(make_identity(id_rng), img_rng)
-    original = capture_mod._plan
-    if override is not None:
-
-        def planned(prof: str, rng: random.Random) -> dict[str, Any]:
-            return {**original(prof, rng), **override(rng)}
-
-        capture_mod._plan = planned
-    try:
-        cap = capture_mod.capture(card, profile, img_rng, nrng)
-    finally:
-        capture_mod._plan = original
-    ok, buf = cv2.imencode(".jpg", cap.image, [cv2.IMWRITE_JPEG_QUALITY, cap.jpeg_quality])
-    assert ok
-    return buf.tobytes(), cap.effects
+    data, entry = render_card_entry(seed, index, profile, override)
+    return data, entry["effects"]
 
 
 def build_set(cache: Path, name: str) -> dict[str, list[dict[str, Any]]]:
@@ -344,7 +325,7 @@ def real_rows(cache: Path, workers: int) -> list[Row]:
     if not labels_path.exists():
         print("real dev set not found; skipped")
         return []
-    labels = json.loads(labels_path.read_text())
+    labels = load_labels(REAL_DEV)
     paths = [REAL_DEV / "images" / name for name in labels]
     aligned = align_all(paths, cache / "alignments_real.json", workers)
     rows: list[Row] = []
@@ -356,7 +337,7 @@ def real_rows(cache: Path, workers: int) -> list[Row]:
             print(f"{name}: the reader found no card; no quality")
             continue
         raw = measure(image, alignment)
-        rows.append((f"real:{name}", real_truth(entry.get("conditions", [])), scores_from(raw), raw))
+        rows.append((f"real:{name}", real_truth(list(entry.conditions)), scores_from(raw), raw))
     return rows
 
 

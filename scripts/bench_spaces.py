@@ -20,10 +20,9 @@ import statistics
 import time
 from pathlib import Path
 
-from ktp_ocr.evaluation import canonical, image_path, load_labels
+from ktp_ocr.evaluation import canonical, image_path, load_labels, score_fields
 from ktp_ocr.ocr.rapid import RapidOcrEngine
 from ktp_ocr.reader import KtpReader
-from ktp_ocr.template import FIELD_NAMES
 
 DEFAULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "ktp-real" / "dev"
 
@@ -47,15 +46,12 @@ def bench(folder: Path, on: KtpReader, off: KtpReader) -> None:
         got_off, t_off = _cpu_read(off, path)
         cpu["on"].append(t_on)
         cpu["off"].append(t_off)
-        expected = entry.get("fields", {})
-        unreadable = set(entry.get("unreadable", []))  # type: ignore[call-overload]
-        assert isinstance(expected, dict)
         card_ok = {"on": True, "off": True}
-        for field in FIELD_NAMES:
-            if field in unreadable:
-                continue
-            want = canonical(str(expected.get(field) or ""))
-            ok_on, ok_off = canonical(got_on[field]) == want, canonical(got_off[field]) == want
+        scored_off = score_fields(entry, got_off)
+        for field, pair_on in score_fields(entry, got_on).items():
+            pair_off = scored_off[field]
+            want = canonical(pair_on.expected)
+            ok_on, ok_off = pair_on.right, pair_off.right
             scored += 1
             right["on"] += ok_on
             right["off"] += ok_off
@@ -68,7 +64,7 @@ def bench(folder: Path, on: KtpReader, off: KtpReader) -> None:
                 if not ok_on:
                     broken += 1
                     broken_where.append(f"{name}:{field}")
-            elif canonical(got_off[field]).replace(" ", "") == want.replace(" ", ""):
+            elif canonical(pair_off.read).replace(" ", "") == want.replace(" ", ""):
                 glued += 1
                 repaired += ok_on
         for k in card_ok:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ktp_ocr.evaluation import canonical, image_path, load_labels
+from ktp_ocr.evaluation import CardLabels, image_path, load_labels, score_fields
 
 DEFAULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "ktp-real" / "dev"
 RUNTIME_FLAGS = ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8")
@@ -73,19 +73,11 @@ def _parse_config(spec: str) -> tuple[Path, dict[str, object]]:
     return Path(src).resolve(), options
 
 
-def _images(folder: Path) -> tuple[list[Path], dict[str, dict[str, object]]]:
+def _images(folder: Path) -> tuple[list[Path], dict[str, CardLabels]]:
     if (folder / "labels.json").is_file():
         labels = load_labels(folder)
         return [image_path(folder, name) for name in sorted(labels)], labels
     return sorted(p for p in (folder / "images").glob("*") if p.is_file()) or sorted(folder.glob("*.jpg")), {}
-
-
-def _score(fields: dict[str, str | None], entry: dict[str, object]) -> tuple[int, int]:
-    expected = entry.get("fields", {})
-    unreadable = set(entry.get("unreadable", []))  # type: ignore[call-overload]
-    assert isinstance(expected, dict)
-    names = [n for n in fields if n not in unreadable]
-    return sum(canonical(str(expected.get(n) or "")) == canonical(fields[n]) for n in names), len(names)
 
 
 def _run(configs: dict[str, str], images: list[Path]) -> dict[str, list[dict[str, object]]]:
@@ -116,7 +108,7 @@ def _run(configs: dict[str, str], images: list[Path]) -> dict[str, list[dict[str
     return rows
 
 
-def _report(name: str, rows: list[dict[str, object]], labels: dict[str, dict[str, object]]) -> dict[str, float]:
+def _report(name: str, rows: list[dict[str, object]], labels: dict[str, CardLabels]) -> dict[str, float]:
     cpu = [float(r["cpu"]) for r in rows]  # type: ignore[arg-type]
     wall = [float(r["wall"]) for r in rows]  # type: ignore[arg-type]
     med = {"cpu": statistics.median(cpu), "wall": statistics.median(wall)}
@@ -128,10 +120,8 @@ def _report(name: str, rows: list[dict[str, object]], labels: dict[str, dict[str
     per_stage = {s: statistics.median(r["stages"].get(s, 0.0) for r in rows) for s in stages}  # type: ignore[attr-defined]
     print("     stage wall ms (median): " + ", ".join(f"{s} {v:.0f}" for s, v in per_stage.items()))
     if labels:
-        right = total = 0
-        for r in rows:
-            got, n = _score(r["fields"], labels[str(r["file"])])  # type: ignore[arg-type]
-            right, total = right + got, total + n
+        cards = [score_fields(labels[str(r["file"])], r["fields"]) for r in rows]  # type: ignore[arg-type]
+        right, total = sum(p.right for card in cards for p in card.values()), sum(len(card) for card in cards)
         med["accuracy"] = right / total if total else 0.0
         print(f"     field accuracy {100 * med['accuracy']:.1f}% ({right}/{total})")
     return med

@@ -1,4 +1,5 @@
-"""The CLI: JSON lines per image, a readable table, and a broken file that does not stop the others."""
+"""The CLI: JSON lines per image, a readable table, a broken file that does not stop the others, and the runtime
+flags reaching the reader and the service."""
 
 from __future__ import annotations
 
@@ -131,3 +132,16 @@ def test_batch_on_ray_without_ray_says_what_to_install(card, tmp_path, monkeypat
     path, _nik = card
     assert main(["batch", str(path), "--out", str(tmp_path / "o.jsonl"), "--engine", "ray"]) == USAGE_EXIT_CODE
     assert "pip install 'ktp-ocr[ray]'" in capsys.readouterr().err
+
+
+def test_cli_and_service_flags_reach_the_runtime() -> None:
+    from ktp_ocr.cli import _reader_options, build_parser
+    from ktp_ocr.service.cli import settings_from_args
+
+    args = build_parser().parse_args(["read", "x.jpg", "--backend", "onnxruntime", "--threads", "2"])
+    options = _reader_options(args)
+    assert (options.backend, options.threads) == ("onnxruntime", 2)
+    serve = build_parser().parse_args(["serve", "--workers", "4", "--threads", "3", "--backend", "openvino"])
+    settings = settings_from_args(serve)
+    served = settings.reader_options()
+    assert (settings.workers, served.threads, served.backend) == (4, 3, "openvino")

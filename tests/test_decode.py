@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ktp_ocr.decode import decode_image, read_source
+from ktp_ocr.decode import PDF_RENDER_DPI, decode_image, read_source
 from ktp_ocr.errors import FileTooLargeError, ImageRequirementError, InvalidFormatError, NoFileError
 from ktp_ocr.options import ReaderOptions
 
@@ -27,17 +27,42 @@ def test_formats_decode_to_bgr(fmt: str) -> None:
     assert b > r  # channel order is BGR
 
 
-def test_exif_orientation_is_applied() -> None:
+# EXIF orientation -> what shows the stored pixels upright (rows, columns), written out from the EXIF definition.
+UPRIGHT = {
+    1: lambda a: a,
+    2: lambda a: a[:, ::-1],  # mirrored
+    3: lambda a: a[::-1, ::-1],  # turned 180 degrees
+    4: lambda a: a[::-1],  # flipped top to bottom
+    5: lambda a: a.transpose(1, 0, 2),  # mirrored about the main diagonal
+    6: lambda a: np.rot90(a, -1),  # turned 90 degrees clockwise to display
+    7: lambda a: a.transpose(1, 0, 2)[::-1, ::-1],  # mirrored about the other diagonal
+    8: lambda a: np.rot90(a, 1),  # turned 90 degrees counter-clockwise to display
+}
+
+
+@pytest.mark.parametrize("orientation", sorted(UPRIGHT))
+def test_exif_orientation_is_applied(orientation: int) -> None:
+    """The same JPEG pixels with each EXIF orientation come out turned or mirrored as the tag says, to the pixel."""
+    noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (40, 64, 3), dtype=np.uint8))
+    plain, tagged = io.BytesIO(), io.BytesIO()
+    noise.save(plain, format="JPEG")
     exif = Image.Exif()
-    exif[0x0112] = 6  # rotate 90 CW to display
-    img = decode_image(_encode("JPEG", exif=exif), ReaderOptions())
-    assert img.shape[:2] == (64, 40)
+    exif[0x0112] = orientation
+    noise.save(tagged, format="JPEG", exif=exif)
+    stored = decode_image(plain.getvalue(), ReaderOptions())
+    upright = decode_image(tagged.getvalue(), ReaderOptions())
+    assert upright.shape == ((64, 40, 3) if orientation >= 5 else (40, 64, 3))
+    assert np.array_equal(upright, UPRIGHT[orientation](stored))
 
 
 def test_pdf_first_page_is_rendered() -> None:
+    """A 300 x 200 pt page (PIL writes 72 dpi) at PDF_RENDER_DPI, its colour in BGR order."""
     buf = io.BytesIO()
-    Image.new("RGB", (300, 200), (255, 255, 255)).save(buf, format="PDF")
-    assert decode_image(buf.getvalue(), ReaderOptions()).ndim == 3
+    Image.new("RGB", (300, 200), (10, 120, 200)).save(buf, format="PDF")
+    img = decode_image(buf.getvalue(), ReaderOptions())
+    assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3
+    assert img.shape[:2] == pytest.approx((200 * PDF_RENDER_DPI / 72, 300 * PDF_RENDER_DPI / 72), abs=1)
+    assert np.abs(img.reshape(-1, 3).astype(int) - (200, 120, 10)).max() <= 2  # blue first: BGR
 
 
 @pytest.mark.parametrize("data", [b"not an image at all", _encode("PNG")[:40], b"%PDF-1.4 broken"])

@@ -6,7 +6,6 @@ import pytest
 
 from ktp_ocr.normalize import normalize_card
 from ktp_ocr.normalize.card import is_foreign
-from ktp_ocr.normalize.dates import parse_date
 from ktp_ocr.normalize.fields import (
     normalize_berlaku,
     normalize_blood,
@@ -18,8 +17,9 @@ from ktp_ocr.normalize.fields import (
     snap,
 )
 from ktp_ocr.normalize.regions import keep_printed_spaces
-from ktp_ocr.normalize.text import collapse, repair_digits
 from ktp_ocr.normalize.vocab import AGAMA, PEKERJAAN, STATUS_PERKAWINAN
+from ktp_ocr.text.chars import collapse, repair_digits
+from ktp_ocr.text.dates import parse_date
 
 
 def test_repair_digits_maps_look_alikes_and_counts_them() -> None:

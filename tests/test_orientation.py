@@ -1,24 +1,36 @@
-"""Orientation: turned and mirrored cards read as they read upright, an upright card in one pass, and a card too
-blurred to show labels kept the way up the recogniser reads surely."""
+"""Orientation: the cheap decision from line boxes (which side the labels are on, which turns to try), turned and
+mirrored cards read as they read upright, an upright card in one pass, an unreadable card within the cap on OCR
+passes, and a card too blurred to show labels kept the way up the recogniser reads surely."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import pytest
 
 from ktp_ocr.evaluation import canonical
-from ktp_ocr.layout.orientation import CLEARER, clarity, reads_clearer
-from ktp_ocr.locate import CARD_HEIGHT, CARD_WIDTH, reorient
+from ktp_ocr.locate import CARD_HEIGHT, CARD_WIDTH, RECHECK_SIDE
 from ktp_ocr.locate import geometry as geo
 from ktp_ocr.locate.align import Alignment, align_card
-from ktp_ocr.ocr import OcrEngine, TextLine
+from ktp_ocr.ocr import TextLine
 from ktp_ocr.options import ReaderOptions
+from ktp_ocr.orientation import (
+    CLEARER,
+    MAX_OCR_PASSES,
+    Turn,
+    candidate_turns,
+    clarity,
+    labels_on_left,
+    reads_clearer,
+    reorient,
+)
 from ktp_ocr.reader import KtpReader
 from ktp_ocr.result import FIELD_NAMES
 from ktp_ocr.synth import render_sample
+
+from .fakes import PassCounter
 
 
 def _line(text: str, score: float, y: float = 100.0) -> TextLine:
@@ -48,6 +60,61 @@ def test_a_reading_is_clearer_only_by_the_margin() -> None:
     assert not reads_clearer(sure, close)
 
 
+# -- the label column's side and the turns worth a second reading --------------------------------------------
+
+W = CARD_WIDTH
+
+
+def _line_at(x0: float, x1: float, y: float) -> TextLine:
+    box = np.array([[x0, y], [x1, y], [x1, y + 20], [x0, y + 20]], np.float32)
+    return TextLine("x", 0.9, box)
+
+
+def _upright_lines() -> list[TextLine]:
+    """Label column at the left margin, values in the middle, nothing over the photo on the right."""
+    lines = [_line_at(30, 200, 120 + 32 * i) for i in range(10)]
+    lines += [_line_at(260, 600, 120 + 32 * i) for i in range(10)]
+    lines += [_line_at(720, 930, 500)]  # the issue place under the photo reaches the right margin
+    return lines
+
+
+def _mirrored(lines: list[TextLine]) -> list[TextLine]:
+    return [_line_at(W - ln.x1, W - ln.x0, ln.y0) for ln in lines]
+
+
+def test_the_label_column_side_is_read_from_line_boxes() -> None:
+    assert labels_on_left(_upright_lines(), W) is True
+    assert labels_on_left(_mirrored(_upright_lines()), W) is False
+    assert labels_on_left(_upright_lines()[:2], W) is None  # too few lines to tell
+
+
+HALF, MIRROR, FLIPPED = Turn(True, False), Turn(False, True), Turn(True, True)
+
+
+@pytest.mark.parametrize(
+    ("mirrored", "upside_down", "allow_mirror", "labels", "expected"),
+    [
+        (False, 0.1, True, 4, []),  # a hard but upright card, some labels read: no second reading
+        (False, 0.1, True, 0, [FLIPPED]),  # labels column left, lines found, no label read: flipped top to bottom
+        (True, 0.9, True, 0, [HALF, MIRROR]),  # labels on the right, glyphs upside down: a half turn first
+        (True, 0.1, True, 0, [MIRROR, HALF]),  # labels on the right, glyphs upright: a mirror image first
+        (True, 0.1, False, 0, [HALF]),  # mirrors not to be checked: only a half turn is left
+        (False, 0.9, True, 2, [FLIPPED]),  # labels left, glyphs upside down: flipped top to bottom
+        (False, 0.9, False, 2, []),
+    ],
+)
+def test_candidate_turns(
+    mirrored: bool, upside_down: float, allow_mirror: bool, labels: int, expected: list[Turn]
+) -> None:
+    lines = _mirrored(_upright_lines()) if mirrored else _upright_lines()
+    assert candidate_turns(lines, W, upside_down, allow_mirror, labels) == expected
+
+
+def test_too_few_lines_fall_back_on_the_classifier() -> None:
+    assert candidate_turns(_upright_lines()[:2], W, 0.9, True, 0) == [HALF]
+    assert candidate_turns(_upright_lines()[:2], W, 0.1, True, 0) == []
+
+
 # -- alignment: a turned photo gives the upright card's pixels -------------------------------------------------
 
 
@@ -55,6 +122,11 @@ def test_a_reading_is_clearer_only_by_the_margin() -> None:
 def card() -> np.ndarray:
     data, _ = render_sample(0)
     return np.asarray(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR))
+
+
+def half_turn_matrix(width: int, height: int) -> np.ndarray:
+    """A half turn of a width x height image, as ``img[::-1, ::-1]`` does to the pixels."""
+    return np.array([[-1, 0, width - 1], [0, -1, height - 1], [0, 0, 1]], dtype=np.float64)
 
 
 def _warped(photo: np.ndarray, quad: np.ndarray) -> Alignment:
@@ -72,7 +144,7 @@ def test_a_turned_photo_turned_back_is_the_upright_card(card: np.ndarray, half_t
     if mirror:
         photo, to_photo, order = photo[:, ::-1], geo.mirror_matrix(w) @ to_photo, order[[1, 0, 3, 2]]
     if half_turn:
-        photo, to_photo, order = photo[::-1, ::-1], geo.turn_matrix(2, w, h) @ to_photo, order[[2, 3, 0, 1]]
+        photo, to_photo, order = photo[::-1, ::-1], half_turn_matrix(w, h) @ to_photo, order[[2, 3, 0, 1]]
     upright = _warped(card, quad)
     turned = _warped(np.ascontiguousarray(photo), geo.apply(to_photo, quad)[order])
     back = reorient(turned, half_turn, mirror)
@@ -80,6 +152,21 @@ def test_a_turned_photo_turned_back_is_the_upright_card(card: np.ndarray, half_t
     assert diff.mean() < 0.5
     same_map = back.matrix @ to_photo  # upright photo pixels -> the turned-back card: the upright warp's map
     assert np.allclose(same_map / same_map[2, 2], upright.matrix / upright.matrix[2, 2], atol=1e-6)
+
+
+@pytest.mark.parametrize(("half_turn", "mirror"), [(True, False), (False, True), (True, True)])
+def test_a_reoriented_card_keeps_its_print_where_its_matrix_says(half_turn: bool, mirror: bool) -> None:
+    """A box on the card, moved by the turned card's matrix, covers the same print there, and maps back."""
+    image = np.full((631, 1000, 3), 255, np.uint8)
+    cv2.rectangle(image, (100, 200), (400, 230), (0, 0, 0), -1)
+    box = np.array([[100, 200], [400, 200], [400, 230], [100, 230]], np.float32)
+    base = Alignment(image, np.eye(3), True, box)  # the card is the input: its matrix is the identity
+    turned = reorient(base, half_turn, mirror)
+    moved = geo.apply(turned.matrix, box)
+    x0, y0 = moved.min(axis=0).astype(int)
+    x1, y1 = moved.max(axis=0).astype(int)
+    assert turned.image[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2].max() == 0  # all ink: the same bar
+    assert np.allclose(turned.to_input(moved), box, atol=1e-3)
 
 
 @dataclass
@@ -124,10 +211,8 @@ class MarkerEngine:
     says turned, so the reader tries a half turn either way."""
 
     name: str = "marker"
-    detect_sides: list[int] = field(default_factory=list)
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
-        self.detect_sides.append(max(image.shape[:2]))
         h, w = image.shape[:2]
         return [
             np.array(
@@ -170,27 +255,46 @@ def test_without_labels_the_surely_read_way_up_is_kept() -> None:
     assert _off_half_turn(turned.card.tilt) < 10  # turned back: the half turn read surely, with no more labels
 
 
-# -- the real engine on rendered cards ---------------------------------------------------------------------------
+# -- the cap on OCR passes ----------------------------------------------------------------------------------------
 
 
-class Counting:
-    """The reader's engine, counting OCR passes: a full reading (detect and read) and a recogniser-only one."""
+@dataclass
+class UnreadableEngine:
+    """Finds one line and reads garbage, its labels on the right (the card looks turned), on any card."""
 
-    def __init__(self, engine: OcrEngine) -> None:
-        self.engine, self.name, self.passes = engine, engine.name, 0
+    name: str = "unreadable"
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
-        return self.engine.detect(image)
+        h, w = image.shape[:2]
+        box = [[0.2 * w, 0.3 * h], [0.8 * w, 0.3 * h], [0.8 * w, 0.35 * h], [0.2 * w, 0.35 * h]]
+        return [np.array(box, np.float32)]
 
-    def read_boxes(self, image: np.ndarray, boxes: list[np.ndarray]) -> list[TextLine]:
-        self.passes += 1
-        return self.engine.read_boxes(image, boxes)
+    def _lines(self) -> list[TextLine]:
+        lines = [_line_at(W - 200, W - 30, 120 + 32 * i) for i in range(8)]  # labels on the right: looks turned
+        return [TextLine("~~~", 0.5, ln.box) for ln in lines]
 
     def recognize(self, image: np.ndarray) -> list[TextLine]:
-        return self.read_boxes(image, self.detect(image))
+        return self._lines()
+
+    def read_boxes(self, image: np.ndarray, boxes: list[np.ndarray]) -> list[TextLine]:
+        return self._lines()
 
     def upside_down(self, image: np.ndarray, boxes: list[np.ndarray]) -> float:
-        return self.engine.upside_down(image, boxes)
+        return 0.9
+
+
+def test_an_unreadable_card_costs_at_most_the_capped_passes() -> None:
+    engine = PassCounter(UnreadableEngine())
+    photo = np.full((1500, 2000, 3), 90, np.uint8)
+    cv2.rectangle(photo, (300, 300), (1600, 1120), (235, 235, 235), -1)  # a card-shaped outline is found
+    reader = KtpReader(ReaderOptions(), engine=engine)
+    reader.read(cv2.imencode(".png", photo)[1].tobytes())
+    assert 1 <= engine.passes <= MAX_OCR_PASSES
+    photo_sides = [side for side in engine.detect_sides if side != CARD_WIDTH]  # the photo, not the warped card
+    assert photo_sides and max(photo_sides) <= RECHECK_SIDE  # no 1,280 px re-detection of the photo
+
+
+# -- the real engine on rendered cards ---------------------------------------------------------------------------
 
 
 def _read(reader: KtpReader, image: np.ndarray) -> dict[str, str]:
@@ -199,7 +303,7 @@ def _read(reader: KtpReader, image: np.ndarray) -> dict[str, str]:
 
 
 def test_an_upright_card_is_read_in_one_pass(reader, card: np.ndarray) -> None:  # type: ignore[no-untyped-def]
-    engine = Counting(reader.engine)
+    engine = PassCounter(reader.engine)
     _read(KtpReader(ReaderOptions(), engine=engine), card)  # type: ignore[arg-type]
     assert engine.passes == 1
 
@@ -215,7 +319,7 @@ def test_an_upright_card_is_read_in_one_pass(reader, card: np.ndarray) -> None: 
     ids=["180", "270 cw", "mirrored", "mirrored 180"],
 )
 def test_a_turned_card_reads_what_it_reads_upright(reader, card: np.ndarray, turn) -> None:  # type: ignore[no-untyped-def]
-    engine = Counting(reader.engine)
+    engine = PassCounter(reader.engine)
     counted = KtpReader(ReaderOptions(), engine=engine)  # type: ignore[arg-type]
     upright = _read(counted, card)
     engine.passes = 0

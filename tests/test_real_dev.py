@@ -1,8 +1,8 @@
 """Regression guard on the real development photos (skipped where ../shared/ktp-real is absent).
 
-Only aggregate accuracy is asserted; no real value appears in this file. The measured numbers are printed
-by scripts/bench_dev.py. Each field has its own floor, the accuracy measured on 2026-11-30 less about five
-points (two or three cards), so that a regression in one field cannot hide behind gains in others.
+Only aggregate accuracy is asserted; no real value appears in this file. The measured numbers are printed by
+`ktp-ocr eval ../shared/ktp-real/dev --warm-up`. Each field has its own floor, the accuracy measured on 2026-11-30
+less about five points (two or three cards), so that a regression in one field cannot hide behind gains in others.
 """
 
 from __future__ import annotations

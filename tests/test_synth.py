@@ -159,6 +159,12 @@ def test_corners_follow_the_card() -> None:
         assert float(np.mean(gray[595:625, 300:700])) > 120
 
 
+def _clockwise(corners: list[list[float]]) -> bool:
+    """Whether TL, TR, BR, BL run clockwise on the image (y down), as on a card seen from its printed side."""
+    x, y = np.array(corners, np.float64).T
+    return float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y)) > 0
+
+
 def test_hard_profile_covers_rotations_and_mirrors() -> None:
     turns, mirrored, conds = set(), set(), set()
     for i in range(20):
@@ -167,7 +173,10 @@ def test_hard_profile_covers_rotations_and_mirrors() -> None:
         turns.add(geo["quarter_turns"])
         mirrored.add(geo["mirrored"])
         conds.update(entry["conditions"])
+        # turns and perspective keep the corners' winding, a mirror image reverses it
+        assert _clockwise(entry["corners"]) != geo["mirrored"], i
     assert len(turns) >= 3
+    assert mirrored == {False, True}
     assert {"rotated", "blurry"} <= conds
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ktp_ocr.normalize import Normalized
-from ktp_ocr.validate import cross_check, nik_details
+from ktp_ocr.validate import cross_check, nik_details, validate
 
 
 def test_nik_details_decodes_region_birth_date_and_sex() -> None:
@@ -23,21 +23,34 @@ def test_invalid_nik_is_graded_not_raised() -> None:
 
 def test_cross_check_fills_unreadable_fields_from_the_nik() -> None:
     values = {"tanggal_lahir": Normalized(None, 0.3, False), "jenis_kelamin": Normalized("LAKI-LAKI")}
-    warnings = cross_check(values, nik_details("3273014101900001"))
-    assert values["tanggal_lahir"].value == "01-01-1990"
-    assert values["tanggal_lahir"].quality < 1
+    changed, warnings = cross_check(values, nik_details("3273014101900001"))
+    assert changed["tanggal_lahir"].value == "01-01-1990"
+    assert changed["tanggal_lahir"].quality < 1
     assert any("jenis_kelamin disagrees" in w for w in warnings)
-    assert values["jenis_kelamin"].value == "LAKI-LAKI"  # a readable disagreement is reported, not overwritten
+    assert changed["jenis_kelamin"].value == "LAKI-LAKI"  # a readable disagreement is reported, not overwritten
+    assert changed["jenis_kelamin"].warnings == ["disagrees with the NIK"]
+    # the caller's values are untouched
+    assert values["tanggal_lahir"].value is None and values["jenis_kelamin"].warnings == []
+
+
+def test_validate_decodes_a_valid_nik_and_warns_on_an_unreadable_one() -> None:
+    values = {"nik": Normalized("3273014101900001"), "jenis_kelamin": Normalized("LAKI-LAKI")}
+    checked = validate(values)
+    assert checked.details is not None and checked.details.gender == "PEREMPUAN"
+    merged = checked.apply(values)
+    assert merged["tanggal_lahir"].value == "01-01-1990" and "tanggal_lahir" not in values
+    unreadable = validate({"nik": Normalized("32730141", 0.2, False)})
+    assert unreadable.details is None and unreadable.warnings == ["NIK not readable"] and unreadable.changed == {}
 
 
 def test_cross_check_agreement_has_no_warning() -> None:
     values = {"tanggal_lahir": Normalized("01-01-1990"), "jenis_kelamin": Normalized("PEREMPUAN")}
-    assert cross_check(values, nik_details("3273014101900001")) == []
+    assert cross_check(values, nik_details("3273014101900001")) == ({}, [])
 
 
 def test_a_foreigners_card_is_cross_checked_in_english() -> None:
     values = {"tanggal_lahir": Normalized("01-01-1990"), "jenis_kelamin": Normalized("FEMALE")}
-    assert cross_check(values, nik_details("3273014101900001"), foreign=True) == []
+    assert cross_check(values, nik_details("3273014101900001"), foreign=True) == ({}, [])
     values = {"tanggal_lahir": Normalized("01-01-1990"), "jenis_kelamin": Normalized(None, 0.0, False)}
-    cross_check(values, nik_details("3273014101900001"), foreign=True)
-    assert values["jenis_kelamin"].value == "FEMALE"  # filled from the NIK in the card's language
+    changed, _ = cross_check(values, nik_details("3273014101900001"), foreign=True)
+    assert changed["jenis_kelamin"].value == "FEMALE"  # filled from the NIK in the card's language

@@ -2,6 +2,8 @@
 
 The comparison is the canonical one of ``ktp-real/README.md``: upper case, single spaces, no spaces around
 ``. / , : -``, no leading or trailing spaces and colons; fields a label marks unreadable are not scored.
+Every scorer of the project (``ktp-ocr eval``, the benchmark scripts, the tests) reads labels as :class:`CardLabels`
+and compares with :func:`score_fields`.
 """
 
 from __future__ import annotations
@@ -9,18 +11,66 @@ from __future__ import annotations
 import json
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-from .normalize.text import collapse
 from .result import FIELD_NAMES, KtpResult
+from .text.chars import collapse
 
 
 def canonical(value: str | None) -> str:
     return collapse(value or "")
+
+
+@dataclass(frozen=True)
+class CardLabels:
+    """One card's entry of a ``labels.json``: the printed values and the fields too damaged to score.
+
+    Real and synthetic sets share these keys; a synthetic set's geometry and effects (``corners``, ``boxes``,
+    ``effects``) stay in ``extra``.
+    """
+
+    fields: dict[str, str | None]
+    unreadable: frozenset[str] = frozenset()
+    conditions: tuple[str, ...] = ()
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_entry(cls, entry: Mapping[str, Any]) -> CardLabels:
+        """From one entry as ``labels.json`` (or ``synth.render_card_entry``) writes it."""
+        known = ("fields", "unreadable", "conditions", "notes")
+        return cls(
+            fields={k: None if v is None else str(v) for k, v in entry.get("fields", {}).items()},
+            unreadable=frozenset(entry.get("unreadable", ())),
+            conditions=tuple(entry.get("conditions", ())),
+            notes=str(entry.get("notes", "")),
+            extra={k: v for k, v in entry.items() if k not in known},
+        )
+
+
+class Compared(NamedTuple):
+    """One scored field: the labelled value and the value read (``""`` for none)."""
+
+    expected: str
+    read: str
+
+    @property
+    def right(self) -> bool:
+        return canonical(self.expected) == canonical(self.read)
+
+
+def score_fields(labels: CardLabels, read: Mapping[str, str | None]) -> dict[str, Compared]:
+    """The fields of one card to score, in the result's order: every field but those the label marks unreadable."""
+    return {
+        name: Compared(labels.fields.get(name) or "", read.get(name) or "")
+        for name in FIELD_NAMES
+        if name not in labels.unreadable
+    }
 
 
 @dataclass
@@ -29,11 +79,11 @@ class CardScore:
     status: str
     seconds: float
     timing_ms: dict[str, float]
-    compared: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (expected, read)
+    compared: dict[str, Compared] = field(default_factory=dict)  # field -> (expected, read)
 
     @property
     def all_right(self) -> bool:
-        return all(canonical(a) == canonical(b) for a, b in self.compared.values())
+        return all(pair.right for pair in self.compared.values())
 
 
 @dataclass
@@ -45,7 +95,7 @@ class Report:
         table: dict[str, tuple[int, int]] = {}
         for name in FIELD_NAMES:
             pairs = [c.compared[name] for c in self.cards if name in c.compared]
-            table[name] = (sum(canonical(a) == canonical(b) for a, b in pairs), len(pairs))
+            table[name] = (sum(pair.right for pair in pairs), len(pairs))
         return table
 
     def overall(self) -> float:
@@ -84,14 +134,15 @@ class Report:
 
     def misses(self) -> Iterable[tuple[str, str, str, str]]:
         for c in self.cards:
-            for name, (expected, got) in c.compared.items():
-                if canonical(expected) != canonical(got):
-                    yield c.file, name, expected, got
+            for name, pair in c.compared.items():
+                if not pair.right:
+                    yield c.file, name, pair.expected, pair.read
 
 
-def load_labels(folder: Path) -> dict[str, dict[str, object]]:
-    data: dict[str, dict[str, object]] = json.loads((folder / "labels.json").read_text())
-    return data
+def load_labels(folder: Path) -> dict[str, CardLabels]:
+    """``folder/labels.json``: file name -> its labels."""
+    data: dict[str, dict[str, Any]] = json.loads((folder / "labels.json").read_text())
+    return {name: CardLabels.from_entry(entry) for name, entry in data.items()}
 
 
 def image_path(folder: Path, name: str) -> Path:
@@ -106,18 +157,14 @@ def evaluate(
 ) -> Report:
     """Read every labelled image of ``folder`` and score it."""
     cards: list[CardScore] = []
-    for name, entry in sorted(load_labels(folder).items()):
+    for name, labels in sorted(load_labels(folder).items()):
         result = read(image_path(folder, name))
-        expected = entry.get("fields", {})
-        unreadable = set(entry.get("unreadable", []))  # type: ignore[call-overload]
-        assert isinstance(expected, dict)
-        got = result.fields.values()
         card = CardScore(
             file=name,
             status=str(result.status),
             seconds=result.timing_ms.get("total", 0.0) / 1000.0,
             timing_ms=result.timing_ms,
-            compared={n: (str(expected.get(n) or ""), got[n] or "") for n in FIELD_NAMES if n not in unreadable},
+            compared=score_fields(labels, result.fields.values()),
         )
         cards.append(card)
         if progress:

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .ocr.runtime import DEFAULT_BACKEND, DEFAULT_THREADS, Backend, Precision
-
-
-def available_cores() -> int:
-    """Cores this process may run on (its CPU affinity, as a container or ``taskset`` limits it)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
+from .ocr.runtime import DEFAULT_BACKEND, DEFAULT_THREADS, Backend, Precision, available_cores
 
 
 def threads_per_worker(workers: int, cores: int | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from .errors import STATUS_CODES, Status
+from .errors import STATUS_CODES, KtpOcrError, Status
 from .template import FIELD_NAMES as FIELD_NAMES  # re-exported: the result is where callers look for it
 
 Polygon = list[list[int]]
@@ -140,3 +140,11 @@ class KtpResult(BaseModel):
     @classmethod
     def failure(cls, status: Status, reason: str | None = None) -> KtpResult:
         return cls(status=status, reason=reason or STATUS_CODES[status].reason)
+
+    @classmethod
+    def from_error(cls, exc: BaseException) -> KtpResult:
+        """The failed result of a read that raised: a ``KtpOcrError`` keeps its status and message, anything
+        else (a bug) is a bare ``FAILED``, so no exception text reaches a caller."""
+        if isinstance(exc, KtpOcrError):
+            return cls.failure(exc.status, exc.message)
+        return cls.failure(Status.FAILED)

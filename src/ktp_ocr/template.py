@@ -51,7 +51,6 @@ UNDER_PHOTO = Zone(0.60, 0.50, 1.0, 0.86)  # issue place (one or two lines) then
 SIGNATURE = Zone(0.68, 0.86, 0.98, 0.995)
 BLOOD_LABEL_X = 0.25  # "Gol. Darah" starts right of this, on the Jenis Kelamin row
 ROW_PITCH = 0.047  # label rows are this far apart (share of card height: about 30 of 638 px)
-NIK_HEIGHT = 2.0  # the NIK digits print about twice as tall as a value line
 
 # ---------------------------------------------------------------- values
 SEUMUR_HIDUP = "SEUMUR HIDUP"

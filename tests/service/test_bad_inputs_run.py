@@ -8,24 +8,16 @@ Slow (starts the server as a subprocess and loads the OCR models); skipped when 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from tests.fakes import script_module
 
 pytestmark = pytest.mark.real_reader
-
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
 
 def test_a_short_seeded_run_gets_no_server_error() -> None:
     pytest.importorskip("ktp_ocr.reader")
     pytest.importorskip("uvicorn")
-    sys.path.insert(0, str(SCRIPTS))
-    try:
-        import bad_inputs
-    finally:
-        sys.path.remove(str(SCRIPTS))
+    bad_inputs = script_module("bad_inputs")
     args = bad_inputs.parse_args(
         [
             "--start",

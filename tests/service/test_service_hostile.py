@@ -11,7 +11,7 @@ import base64
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -220,23 +220,31 @@ def test_a_stalled_body_times_out_and_gives_its_place_back(make_app: Callable[..
 # --- admission before the body ---------------------------------------------------------------------------------
 
 
-def test_every_ocr_route_is_refused_busy_before_its_body_is_read(
-    make_app: Callable[..., FastAPI], fake_reader: FakeReader, tmp_path: Path
-) -> None:
+@pytest.fixture
+def one_place_app(make_app: Callable[..., FastAPI], tmp_path: Path) -> FastAPI:
+    """One worker and no queue; the uploads folder holds card.jpg, the file seed 001's JSON names."""
     (tmp_path / "card.jpg").write_bytes(image_bytes())
-    app = make_app(workers=1, queue=0, uploads_dir=tmp_path)
+    return make_app(workers=1, queue=0, uploads_dir=tmp_path)
+
+
+async def post_every_ocr_route(app: FastAPI, halves: bool = False) -> AsyncIterator[tuple[str, Exchange]]:
+    """Each OCR route posted its body (in two chunks with ``halves``), one after the other: (path, exchange)."""
+    for path, make_body in OCR_ROUTES.items():
+        body, content_type = make_body()
+        chunks = [body[: len(body) // 2], body[len(body) // 2 :]] if halves else [body]
+        yield path, await call(app, path, Exchange(chunks), content_type)
+
+
+def test_every_ocr_route_is_refused_busy_before_its_body_is_read(
+    one_place_app: FastAPI, fake_reader: FakeReader
+) -> None:
+    app = one_place_app
     posts = {path for path, operations in app.openapi()["paths"].items() if "post" in operations}
     assert posts == set(OCR_ROUTES)  # a new OCR route must be added here (and go through admission)
 
     async def scenario() -> dict[str, Exchange]:
-        answers = {}
         async with service(app).pool.admit():  # the only place is taken
-            for path, make_body in OCR_ROUTES.items():
-                body, content_type = make_body()
-                answers[path] = await call(
-                    app, path, Exchange([body[: len(body) // 2], body[len(body) // 2 :]]), content_type
-                )
-        return answers
+            return {path: exchange async for path, exchange in post_every_ocr_route(app, halves=True)}
 
     answers = asyncio.run(scenario())
     for path, exchange in answers.items():
@@ -249,18 +257,14 @@ def test_every_ocr_route_is_refused_busy_before_its_body_is_read(
     assert service(app).pool.admitted == 0
 
 
-def test_every_ocr_route_reads_in_a_place_and_gives_it_back(
-    make_app: Callable[..., FastAPI], fake_reader: FakeReader, tmp_path: Path
-) -> None:
-    (tmp_path / "card.jpg").write_bytes(image_bytes())
-    app = make_app(workers=1, queue=0, uploads_dir=tmp_path)
+def test_every_ocr_route_reads_in_a_place_and_gives_it_back(one_place_app: FastAPI, fake_reader: FakeReader) -> None:
+    app = one_place_app
 
     async def scenario() -> dict[str, Exchange]:
         answers = {}
-        for path, make_body in OCR_ROUTES.items():
-            body, content_type = make_body()
-            answers[path] = await call(app, path, Exchange([body]), content_type)
+        async for path, exchange in post_every_ocr_route(app):
             assert service(app).pool.admitted == 0, path
+            answers[path] = exchange
         return answers
 
     answers = asyncio.run(scenario())

@@ -25,6 +25,7 @@ from ktp_ocr.options import ReaderOptions
 from ktp_ocr.result import FIELD_NAMES
 from ktp_ocr.service.errors import SERVICE_STATUSES
 from ktp_ocr.service.logs import JsonFormatter, mask, scrub_niks
+from ktp_ocr.service.middleware import REQUEST_ID_HEADER
 from ktp_ocr.service.state import ReaderHolder
 
 HERE = Path(__file__).resolve().parent
@@ -178,7 +179,7 @@ def test_serve_log_format_json_writes_one_json_object_a_line() -> None:
     access = [e for e in entries if e.get("route") == "/v1/ktp"]
     assert access and access[0]["code"] == 200 and access[0]["method"] == "POST"
     read = [e for e in entries if e["logger"] == "ktp_ocr.service.read"]
-    assert read and read[0]["status"] == "SUCCESS" and read[0]["request_id"] == answer.headers["request-id"]
+    assert read and read[0]["status"] == "SUCCESS" and read[0]["request_id"] == answer.headers[REQUEST_ID_HEADER]
     text = out + err
     assert SPECIMEN_VALUES["nik"] not in text and SPECIMEN_VALUES["nama"] not in text
     nik = SPECIMEN_VALUES["nik"]

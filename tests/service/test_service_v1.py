@@ -14,6 +14,7 @@ from service_fakes import SPECIMEN_VALUES, FakeReader, image_bytes
 
 from ktp_ocr.errors import STATUS_CODES, Status
 from ktp_ocr.service.errors import SERVICE_STATUSES
+from ktp_ocr.service.middleware import REQUEST_ID_HEADER
 
 
 def assert_envelope(response, status: str) -> None:  # type: ignore[no-untyped-def]
@@ -22,7 +23,7 @@ def assert_envelope(response, status: str) -> None:  # type: ignore[no-untyped-d
     assert isinstance(body["reason"], str) and body["reason"]
     expected = SERVICE_STATUSES[status].http if status in SERVICE_STATUSES else STATUS_CODES[Status(status)].http
     assert response.status_code == expected
-    assert response.headers["request-id"]
+    assert response.headers[REQUEST_ID_HEADER]
     assert "Traceback" not in response.text
 
 
@@ -137,8 +138,8 @@ def test_pixel_limit(make_client: Callable[..., TestClient]) -> None:
 
 
 def test_request_id_kept_or_made(client: TestClient) -> None:
-    assert client.get("/healthz", headers={"Request-Id": "abc-123"}).headers["request-id"] == "abc-123"
-    made = client.get("/healthz", headers={"Request-Id": "bad id\twith spaces"}).headers["request-id"]
+    assert client.get("/healthz", headers={REQUEST_ID_HEADER: "abc-123"}).headers[REQUEST_ID_HEADER] == "abc-123"
+    made = client.get("/healthz", headers={REQUEST_ID_HEADER: "bad id\twith spaces"}).headers[REQUEST_ID_HEADER]
     assert made != "bad id\twith spaces" and len(made) == 32
 
 

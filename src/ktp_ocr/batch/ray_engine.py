@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ..options import ReaderOptions, available_cores, threads_per_worker
+from ..ocr.runtime import available_cores
+from ..options import ReaderOptions, threads_per_worker
 from .records import Record, read_record
 
 RECORD_FIELDS = tuple(f.name for f in fields(Record))

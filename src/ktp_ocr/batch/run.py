@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..options import ReaderOptions, available_cores, threads_per_worker
+from ..ocr.runtime import available_cores
+from ..options import ReaderOptions, threads_per_worker
 from .jsonl import ResultLog
 from .records import Record
 from .sources import expand_sources

@@ -8,7 +8,7 @@ that text, with a margin, is a good enough card for the label-anchored layout th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -25,8 +25,6 @@ SECOND_CARD_SHARE = 0.35
 PRINT_CHECK_SIZE = (320, 202)
 MIN_PRINT_EDGES = 0.03  # share of edge pixels; a printed card face has 0.1 or more, a blank surface about 0.01
 TEXT_MARGIN = (0.06, 0.10)  # share of the text rectangle added on each side, along its lines and across them
-MIRRORED_CORNERS = [1, 0, 3, 2]  # TL TR BR BL of a quad after a left-right mirror, as indices of the old ones
-HALF_TURNED_CORNERS = [2, 3, 0, 1]  # ... after a half turn
 
 
 @dataclass(frozen=True)
@@ -97,52 +95,6 @@ def several_cards(quads: list[np.ndarray]) -> bool:
         return False
     areas = sorted((float(cv2.contourArea(q.astype(np.float32))) for q in quads), reverse=True)
     return areas[1] >= SECOND_CARD_SHARE * areas[0]
-
-
-def reorient(alignment: Alignment, half_turn: bool, mirror: bool) -> Alignment:
-    """The same card turned 180 degrees and/or mirrored, its matrix and corners kept consistent."""
-    image, matrix, corners = alignment.image, alignment.matrix, alignment.card_corners
-    if mirror:
-        image, matrix = _card_flip(image, matrix, rows=False)
-        corners = corners[MIRRORED_CORNERS]
-    if half_turn:
-        image, matrix = _card_flip(image, matrix, rows=True)
-        corners = corners[HALF_TURNED_CORNERS]
-    return replace(
-        alignment,
-        image=image,
-        matrix=matrix,
-        card_corners=corners,
-        quarter_turns=(alignment.quarter_turns + (2 if half_turn else 0)) % 4,
-        mirrored=alignment.mirrored != mirror,
-    )
-
-
-def _card_flip(image: np.ndarray, matrix: np.ndarray, rows: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The card flipped left to right, and top to bottom too with ``rows`` (a half turn), about its own centre.
-
-    The warp puts the card's corners at 0 and at the image's width and height (``geo.card_warp_matrix``), so
-    the card's centre is half a pixel past the array's: a plain array flip (x to w - 1 - x) would set the card
-    one pixel off where reading it the other way up puts it, and every turned or mirrored card would be read
-    from a slightly different image than the same card lying upright. Pixel x takes what lay at w - x.
-    """
-    h, w = image.shape[:2]
-    flipped = image[::-1, ::-1] if rows else image[:, ::-1]
-    pad = [(1 if rows else 0, 0), (1, 0)] + [(0, 0)] * (image.ndim - 2)  # x = 0 takes x = w, past the edge
-    shifted = np.ascontiguousarray(np.pad(flipped, pad, mode="edge")[:h, :w])
-    move = np.array([[-1, 0, w], [0, -1 if rows else 1, h if rows else 0], [0, 0, 1]], dtype=np.float64)
-    return shifted, move @ matrix
-
-
-def carry_boxes(old: Alignment, new: Alignment, boxes: list[np.ndarray]) -> list[np.ndarray]:
-    """Line boxes of ``old``'s image moved onto ``new`` (``reorient`` of it), corners in TL TR BR BL order again."""
-    move = new.matrix @ np.linalg.inv(old.matrix)
-    order = np.arange(4)
-    if new.mirrored != old.mirrored:
-        order = order[MIRRORED_CORNERS]
-    if (new.quarter_turns - old.quarter_turns) % 4 == 2:
-        order = order[HALF_TURNED_CORNERS]
-    return [geo.apply(move, box)[order].astype(np.float32) for box in boxes]
 
 
 def _text_extent_quad(image: np.ndarray, engine: OcrEngine, side: int) -> np.ndarray:

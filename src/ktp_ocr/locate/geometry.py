@@ -31,18 +31,6 @@ def card_warp_matrix(corners: np.ndarray) -> np.ndarray:
     return np.asarray(cv2.getPerspectiveTransform(np.asarray(corners, np.float32), dst), dtype=np.float64)
 
 
-def turn_matrix(quarter_turns: int, width: int, height: int) -> np.ndarray:
-    """Clockwise quarter turns of a width x height image, as ``np.rot90(img, -k)`` does to the pixels."""
-    k = quarter_turns % 4
-    if k == 0:
-        return np.eye(3)
-    if k == 1:
-        return np.array([[0, -1, height - 1], [1, 0, 0], [0, 0, 1]], dtype=np.float64)
-    if k == 2:
-        return np.array([[-1, 0, width - 1], [0, -1, height - 1], [0, 0, 1]], dtype=np.float64)
-    return np.array([[0, 1, 0], [-1, 0, width - 1], [0, 0, 1]], dtype=np.float64)
-
-
 def mirror_matrix(width: int) -> np.ndarray:
     return np.array([[-1, 0, width - 1], [0, 1, 0], [0, 0, 1]], dtype=np.float64)
 
@@ -52,7 +40,3 @@ def apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     homog = np.hstack([pts, np.ones((len(pts), 1))]) @ matrix.T
     mapped: np.ndarray = homog[:, :2] / homog[:, 2:3]
     return mapped
-
-
-def turn_image(image: np.ndarray, quarter_turns: int) -> np.ndarray:
-    return np.ascontiguousarray(np.rot90(image, -(quarter_turns % 4)))

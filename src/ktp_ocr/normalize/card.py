@@ -11,9 +11,9 @@ from collections.abc import Callable
 from rapidfuzz import fuzz, process
 
 from ..template import FIELDS, Kind
+from ..text.chars import clean_words, collapse, strip_colon
 from . import fields as f
 from . import regions, vocab
-from .text import clean_words, collapse, strip_colon
 
 REGION_CUTOFF = 75.0
 PLACE_CUTOFF = 88.0  # a birthplace is snapped to a regency name only when nearly equal: it may lie abroad

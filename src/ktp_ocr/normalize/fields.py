@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from ..text.chars import clean_words, collapse, repair_digits, repair_letters, strip_colon
+from ..text.dates import parse_date
 from . import vocab
-from .dates import parse_date
-from .text import clean_words, collapse, repair_digits, repair_letters, strip_colon
 
 REPAIR_PENALTY = 0.06
 

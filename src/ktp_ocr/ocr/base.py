@@ -7,8 +7,6 @@ from typing import Protocol
 
 import numpy as np
 
-from .runtime import Backend, Precision, resolve
-
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
@@ -63,12 +61,3 @@ class OcrEngine(Protocol):
     def upside_down(self, image: np.ndarray, boxes: list[np.ndarray]) -> float:
         """0-1: how likely the text in these boxes is turned 180 degrees (a cheap check before a second read)."""
         ...
-
-
-def build_engine(name: str, backend: Backend = "auto", threads: int = 0, precision: Precision = "auto") -> OcrEngine:
-    """Build an engine by name on a runtime; its model libraries are imported only here."""
-    if name == "rapidocr":
-        from .rapid import RapidOcrEngine
-
-        return RapidOcrEngine(resolve(backend, threads, precision))
-    raise ValueError(f"Unknown OCR engine {name!r}; available: rapidocr")

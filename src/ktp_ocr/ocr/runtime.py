@@ -117,6 +117,14 @@ def openvino_available() -> bool:
     return importlib.util.find_spec("openvino") is not None
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, as a container or ``taskset`` limits it): the one count
+    of cores, for the runtime's threads, the service's workers and batch jobs alike."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def resolve(backend: Backend = DEFAULT_BACKEND, threads: int = 0, precision: Precision = "auto") -> Runtime:
     """The runtime to use. ``auto`` picks OpenVINO when installed, else onnxruntime; ``threads`` 0 = the default.
 
@@ -129,7 +137,7 @@ def resolve(backend: Backend = DEFAULT_BACKEND, threads: int = 0, precision: Pre
         raise ValueError("OCR backend 'openvino' asked for but not installed: pip install openvino")
     chosen = "openvino" if backend == "openvino" or (backend == "auto" and openvino_available()) else "onnxruntime"
     count = threads if threads > 0 else DEFAULT_THREADS
-    count = max(1, min(count, os.cpu_count() or 1))
+    count = max(1, min(count, available_cores()))
     wanted: Literal["f32", "bf16"] = DEFAULT_PRECISION if precision == "auto" else precision
     if wanted == "bf16" and not (chosen == "openvino" and _cpu_has_bf16()):
         log.warning("bf16 needs OpenVINO on a CPU with bf16 support; running f32")

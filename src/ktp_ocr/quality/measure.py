@@ -15,12 +15,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ..locate import Alignment
-from ..locate.card_candidates import working_copy
-from ..locate.card_edges import Gradients, clockwise, side_support
+from ..locate import Alignment, Gradients, clockwise, side_support, working_copy
 from ..template import PHOTO
-
-FloatArr = NDArray[np.float32]
 
 PRE_SMOOTH = 0.8  # Gaussian sigma applied before the blur estimate (see blur_sigma)
 BLUR_SIDE = 1000  # the sharpness of a card is judged at no more than its reading size (the warped width)

@@ -111,30 +111,36 @@ def offline_docs_dir() -> Path | None:
     return folder if (folder / "swagger-ui-bundle.js").is_file() else None
 
 
+def _html_page(app: FastAPI, path: str, html: str | bytes, headers: dict[str, str] | None = None) -> None:
+    """Answer GET ``path`` with a fixed HTML page, kept out of the OpenAPI document."""
+
+    async def page() -> HTMLResponse:
+        return HTMLResponse(html, headers=headers)
+
+    app.add_api_route(path, page, methods=["GET"], include_in_schema=False)
+
+
 def _mount_offline_docs(app: FastAPI, folder: Path) -> None:
     from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 
-    app.mount("/docs-assets", StaticFiles(directory=folder), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    async def swagger() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="ktp-ocr - API docs",
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon.png",
-        )
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url="/openapi.json",
-            title="ktp-ocr - API reference",
-            redoc_js_url="/docs-assets/redoc.standalone.js",
-            redoc_favicon_url="/docs-assets/favicon.png",
-            with_google_fonts=False,
-        )
+    assets = "/docs-assets"
+    app.mount(assets, StaticFiles(directory=folder), name="docs-assets")
+    swagger = get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="ktp-ocr - API docs",
+        swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+        swagger_css_url=f"{assets}/swagger-ui.css",
+        swagger_favicon_url=f"{assets}/favicon.png",
+    )
+    redoc = get_redoc_html(
+        openapi_url="/openapi.json",
+        title="ktp-ocr - API reference",
+        redoc_js_url=f"{assets}/redoc.standalone.js",
+        redoc_favicon_url=f"{assets}/favicon.png",
+        with_google_fonts=False,
+    )
+    _html_page(app, "/docs", bytes(swagger.body))
+    _html_page(app, "/redoc", bytes(redoc.body))
 
 
 def _mount_page(app: FastAPI, settings: ServiceSettings) -> None:
@@ -144,9 +150,7 @@ def _mount_page(app: FastAPI, settings: ServiceSettings) -> None:
     page = page.replace("__LOW_CONFIDENCE__", f"{settings.low_confidence:g}")
     app.mount("/static", StaticFiles(directory=folder), name="static")
 
-    @app.get("/", include_in_schema=False)
-    async def index() -> HTMLResponse:
-        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+    _html_page(app, "/", page, headers={"Cache-Control": "no-store"})
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon() -> FileResponse:

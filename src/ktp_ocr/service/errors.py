@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from ..errors import STATUS_CODES, KtpOcrError, Status
+from ..errors import STATUS_CODES, KtpOcrError, Status, StatusCodes
 
 log = logging.getLogger("ktp_ocr.service")
 
@@ -63,23 +63,23 @@ _HTTP_TO_STATUS: dict[int, str] = {
 }
 
 
+def _row(status: str) -> ServiceStatus | StatusCodes:
+    """A service or reader status's row (HTTP code, reason); an unknown status is FAILED's, a server error."""
+    if status in SERVICE_STATUSES:
+        return SERVICE_STATUSES[status]
+    try:
+        return STATUS_CODES[Status(status)]
+    except ValueError:
+        return STATUS_CODES[Status.FAILED]
+
+
 def http_status(status: str) -> int:
     """The HTTP code of a reader or service status; unknown statuses are server errors."""
-    if status in SERVICE_STATUSES:
-        return SERVICE_STATUSES[status].http
-    try:
-        return STATUS_CODES[Status(status)].http
-    except ValueError:
-        return 500
+    return _row(status).http
 
 
 def default_reason(status: str) -> str:
-    if status in SERVICE_STATUSES:
-        return SERVICE_STATUSES[status].reason
-    try:
-        return STATUS_CODES[Status(status)].reason
-    except ValueError:
-        return STATUS_CODES[Status.FAILED].reason
+    return _row(status).reason
 
 
 class ServiceError(Exception):

@@ -25,6 +25,7 @@ from .metrics import Metrics
 log = logging.getLogger("ktp_ocr.service.access")
 
 REQUEST_ID_HEADER = "request-id"
+_REQUEST_ID_KEY = REQUEST_ID_HEADER.encode()  # as ASGI names headers: lower-case bytes
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
 # Routes anyone may reach: the page, its assets, health probes, docs. Everything else needs a key when keys exist.
 PUBLIC_PREFIXES = (
@@ -49,7 +50,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 def request_id_of(scope: Scope) -> str:
     """Keep a caller's id when it is a sane token (it ends up in logs and headers), else make one."""
-    incoming = _header(scope, b"request-id") or _header(scope, b"x-request-id")
+    incoming = _header(scope, _REQUEST_ID_KEY) or _header(scope, b"x-" + _REQUEST_ID_KEY)  # or its X- spelling
     if incoming and _SAFE_ID.match(incoming):
         return incoming
     return uuid.uuid4().hex
@@ -102,8 +103,8 @@ class ServiceMiddleware:
             if message["type"] == "http.response.start":
                 code = int(message["status"])
                 answered = True
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"request-id"]
-                headers.append((b"request-id", request_id.encode()))
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != _REQUEST_ID_KEY]
+                headers.append((_REQUEST_ID_KEY, request_id.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 

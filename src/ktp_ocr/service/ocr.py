@@ -15,7 +15,6 @@ from typing import TypeVar
 
 from fastapi import Request
 
-from ..errors import KtpOcrError, Status
 from ..options import ReaderOptions
 from ..result import KtpResult
 from .errors import REQUEST_TIMEOUT, ServiceError
@@ -32,11 +31,9 @@ def _read_sync(state: ServiceState, data: bytes, options: ReaderOptions) -> KtpR
     with state.reader.borrow() as reader:
         try:
             return reader.read(data, options)
-        except KtpOcrError as exc:
-            return KtpResult.failure(exc.status, exc.message)
-        except Exception as exc:  # the reader promises not to raise; if it does, answer FAILED without a trace
+        except Exception as exc:  # the reader promises not to raise; if it does, answer without a trace
             log.error("reader raised %s", type(exc).__name__)
-            return KtpResult.failure(Status.FAILED)
+            return KtpResult.from_error(exc)
 
 
 @asynccontextmanager

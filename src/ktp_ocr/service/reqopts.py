@@ -1,9 +1,13 @@
-"""Per-request options: which parts of the answer to include, and the few read options a caller may change.
+"""What one request asks for: the caller's switches as a :class:`ReadRequest`, and the reader options they make.
 
-A caller may change how the card is looked for (``cardDetect``, ``passCardDetect``, ``flipImage``) but never the
-server's limits, so reader options are the server's base options with only those fields replaced. Options the
-reader does not know yet (``checkFlipImage``, ``validateResult``) are passed through as soon as
-:class:`~ktp_ocr.options.ReaderOptions` grows a field of that name.
+``/v1/ktp`` fills it from its query parameters, the Kredibel contract from its JSON body. The output switches
+(``withRawText``, ``withConfidence``, ``withPolygon``, ``validateResult``) only shape the answer (:mod:`.shape`,
+the Kredibel body); ``qualities`` and ``images`` also reach the reader, as ``with_quality`` and ``with_images``, so
+it neither judges quality nor cuts crops that nobody asked for. The read switches (``cardDetect``,
+``passCardDetect``, ``flipImage``, ``checkFlipImage``) replace the server's base option of that name when given;
+nothing else of the base options (limits, backend, threads) can be changed by a caller. Of
+:data:`READER_FIELDS`, only those :class:`~ktp_ocr.options.ReaderOptions` has a field for are passed on:
+``validate_result`` has none, so it never reaches the reader.
 """
 
 from __future__ import annotations

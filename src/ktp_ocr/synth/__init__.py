@@ -11,7 +11,7 @@ marks, faint labels, two-line issue places, blood types).
 
 from __future__ import annotations
 
-from .capture import PROFILES, Capture, capture
+from .capture import PLAN_KEYS, PROFILES, Capture, PlanOverride, capture
 from .card import CARD_H, CARD_W, RenderedCard, render_card
 from .generate import generate, render_card_entry, render_sample
 from .identity import FIELDS, make_identity
@@ -22,9 +22,11 @@ __all__ = [
     "CARD_H",
     "CARD_W",
     "FIELDS",
+    "PLAN_KEYS",
     "PROFILES",
     "WORDS_CLASSES",
     "Capture",
+    "PlanOverride",
     "PrintPlan",
     "RenderedCard",
     "capture",

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import cv2
 import numpy as np
@@ -30,6 +31,9 @@ FloatImg = NDArray[Any]  # float32 BGR working image
 Effect = dict[str, Any]
 
 PROFILES = ("clean", "phone", "hard", "mixed", "words")  # words: phone capture of cards with words classes
+# Planned parameters a caller replaces for one capture: fixed values, or a function drawing them from the capture's
+# generator right after the plan (a targeted set forces one effect on top of a profile, reproducibly).
+PlanOverride: TypeAlias = Mapping[str, Any] | Callable[[random.Random], Mapping[str, Any]]
 _CARD_CORNERS = np.array([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]], np.float32)
 
 
@@ -51,34 +55,39 @@ def _r(x: float, nd: int = 3) -> float:
 
 
 # ---------------------------------------------------------------- plan
+_PLAN_DEFAULTS: dict[str, Any] = {
+    "quarter": 0,
+    "mirror": False,
+    "tilt": 0.0,
+    "persp": 0.0,
+    "crop": 0.0,
+    "a4": False,
+    "hand": False,
+    "glare": 0,
+    "shadow": False,
+    "gain": 1.0,
+    "gamma": 1.0,
+    "gradient": 0.0,
+    "blur": 0.0,
+    "motion": 0,
+    "noise": 0.0,
+    "screen": False,
+    "photocopy": False,
+    "gray": False,
+    "low_res": 0,
+    "jpeg": 92,
+    "scan": False,
+}
+# Every parameter a plan can hold (the four named here have no default: each profile draws them), what an override
+# may set; the profile is the caller's argument, not a parameter.
+PLAN_KEYS = frozenset({*_PLAN_DEFAULTS, "background", "frac", "long", "white_balance"})
+
+
 def _plan(profile: str, rng: random.Random) -> dict[str, Any]:
     """Draw the capture parameters for ``profile``; the plan is then executed by :func:`capture`."""
     if profile == "mixed":
         profile = rng.choices(["clean", "phone", "hard"], weights=[2, 5, 3])[0]
-    p: dict[str, Any] = {
-        "profile": profile,
-        "quarter": 0,
-        "mirror": False,
-        "tilt": 0.0,
-        "persp": 0.0,
-        "crop": 0.0,
-        "a4": False,
-        "hand": False,
-        "glare": 0,
-        "shadow": False,
-        "gain": 1.0,
-        "gamma": 1.0,
-        "gradient": 0.0,
-        "blur": 0.0,
-        "motion": 0,
-        "noise": 0.0,
-        "screen": False,
-        "photocopy": False,
-        "gray": False,
-        "low_res": 0,
-        "jpeg": 92,
-        "scan": False,
-    }
+    p: dict[str, Any] = {"profile": profile, **_PLAN_DEFAULTS}
     if profile == "clean":
         p["scan"] = rng.random() < 0.6
         p["background"] = "plain"
@@ -231,11 +240,28 @@ def _warp_card(card: RenderedCard, h: NDArray[np.float64], ls: float, fw: int, f
 
 
 # ---------------------------------------------------------------- capture
-def capture(card: RenderedCard, profile: str, rng: random.Random, nrng: np.random.Generator) -> Capture:
-    """Photograph/scan ``card`` under a random condition drawn from ``profile``."""
+def capture(
+    card: RenderedCard,
+    profile: str,
+    rng: random.Random,
+    nrng: np.random.Generator,
+    override: PlanOverride | None = None,
+) -> Capture:
+    """Photograph/scan ``card`` under a random condition drawn from ``profile``.
+
+    ``override`` replaces planned parameters (keys of :data:`PLAN_KEYS`); a function is called with ``rng`` right
+    after the plan is drawn. Without it the capture draws exactly what it always drew.
+    """
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     p = _plan(profile, rng)
+    if override is not None:
+        forced = override(rng) if callable(override) else override
+        if unknown := sorted(set(forced) - PLAN_KEYS):
+            raise ValueError(
+                f"unknown capture parameter(s) {', '.join(unknown)}; choose from {', '.join(sorted(PLAN_KEYS))}"
+            )
+        p.update(forced)
     fw, fh = _frame_size(p, rng)
     h, ls = _homography(p, rng, fw, fh)
     eff: list[Effect] = [{"name": "profile", "profile": p["profile"]}]

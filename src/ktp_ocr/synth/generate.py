@@ -21,7 +21,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .capture import PROFILES, capture
+from .capture import PROFILES, PlanOverride, capture
 from .card import render_card
 from .identity import FIELDS, make_identity
 from .marks import draw_marks
@@ -41,8 +41,14 @@ def _rngs(seed: int, index: int) -> tuple[random.Random, random.Random, np.rando
     return random.Random(base + ":id"), random.Random(base + ":img"), np.random.default_rng([seed, index, 7])
 
 
-def render_card_entry(seed: int, index: int, profile: str = "mixed") -> tuple[bytes, LabelEntry]:
-    """Render card ``index`` of the set ``seed`` under ``profile``: JPEG bytes and its label entry."""
+def render_card_entry(
+    seed: int, index: int, profile: str = "mixed", override: PlanOverride | None = None
+) -> tuple[bytes, LabelEntry]:
+    """Render card ``index`` of the set ``seed`` under ``profile``: JPEG bytes and its label entry.
+
+    ``override`` replaces parameters of the capture's plan (see :func:`.capture.capture`), e.g. to force one effect
+    on every card of a targeted set; without it the card is the one every other caller gets.
+    """
     id_rng, img_rng, nrng = _rngs(seed, index)
     ident = make_identity(id_rng)
     words = None
@@ -53,7 +59,7 @@ def render_card_entry(seed: int, index: int, profile: str = "mixed") -> tuple[by
     card = render_card(ident, img_rng, words.plan if words else None)
     if words is not None and "marks" in words.classes:
         words.effects.append(draw_marks(card.image, card.boxes, words_rng))
-    cap = capture(card, profile, img_rng, nrng)
+    cap = capture(card, profile, img_rng, nrng, override)
     ok, buf = cv2.imencode(".jpg", cap.image, [cv2.IMWRITE_JPEG_QUALITY, cap.jpeg_quality])
     if not ok:  # pragma: no cover - OpenCV always encodes a valid uint8 image
         raise RuntimeError("JPEG encoding failed")

@@ -110,17 +110,29 @@ def _name(rng: random.Random, female: bool, province: str, agama: str) -> str:
     return name[:40].rsplit(" ", 1)[0] if len(name) > 40 else name
 
 
-def _street(rng: random.Random) -> str:
-    """An invented street line in one of the common KTP address shapes."""
-    kind = rng.choices(["jl", "kp", "dusun", "perum", "gg", "jlraya", "dk"], weights=[35, 20, 12, 12, 8, 8, 5])[0]
-    no = rng.randint(1, 250)
+def street(rng: random.Random, town: bool = False) -> str:
+    """An invented street line in one of the common KTP address shapes.
+
+    ``town``: only the shapes of several words most printed in towns, always with a house number (the ``words``
+    profile, which needs words to glue). Each kind draws in its own order, so neither kind of card changes.
+    """
+    if town:
+        no = rng.randint(1, 150)
+        kind = rng.choice(["jl", "jl", "gg", "perum", "jlgg"])
+    else:
+        kind = rng.choices(["jl", "kp", "dusun", "perum", "gg", "jlraya", "dk"], weights=[35, 20, 12, 12, 8, 8, 5])[0]
+        no = rng.randint(1, 250)
     if kind == "jl":
         s = f"JL. {rng.choice(names.STREET_WORDS)}"
+        if town:
+            return f"{s} NO. {no}"
         if rng.random() < 0.7:
             s += f" NO. {no}" if rng.random() < 0.7 else f" NO {no}"
         if rng.random() < 0.2:
             s += f" {rng.choice(['GG. ', 'GANG '])}{rng.choice(names.STREET_WORDS)}"
         return s
+    if kind == "jlgg":
+        return f"JL. {rng.choice(names.STREET_WORDS)} GG. {rng.choice(names.KAMPUNG_WORDS)} NO. {no}"
     if kind == "kp":
         return (
             f"KP. {rng.choice(names.KAMPUNG_WORDS)}"
@@ -130,8 +142,8 @@ def _street(rng: random.Random) -> str:
     if kind == "dusun":
         return f"DUSUN {rng.choice(names.KAMPUNG_WORDS)}"
     if kind == "perum":
-        blok = f"{rng.choice('ABCDEFGHJK')}{rng.randint(1, 12)}"
-        return f"PERUM {rng.choice(names.PERUM_WORDS)} BLOK {blok} NO {rng.randint(1, 40)}"
+        blok = f"{rng.choice('ABCDEFGH' if town else 'ABCDEFGHJK')}{rng.randint(1, 12)}"
+        return f"PERUM {rng.choice(names.PERUM_WORDS)} BLOK {blok} {'NO.' if town else 'NO'} {rng.randint(1, 40)}"
     if kind == "gg":
         return f"GG. {rng.choice(names.STREET_WORDS)} NO. {no}"
     if kind == "dk":
@@ -217,7 +229,7 @@ def make_identity(rng: random.Random) -> dict[str, str]:
     else:
         terbit = short
 
-    alamat = _street(rng)
+    alamat = street(rng)
     rt_rw = f"{rng.randint(1, 20 if rng.random() < 0.9 else 99):03d}/{rng.randint(1, 15):03d}"
 
     wna = rng.random() < 0.01

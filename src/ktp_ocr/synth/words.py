@@ -27,7 +27,7 @@ from typing import Any
 from ..template import BLOOD_ROW, ROWS
 from . import names
 from .foreign import foreigner
-from .identity import _children, _pick, regency_printed
+from .identity import _children, _pick, regency_printed, street
 from .printing import PrintPlan, split_place
 
 Effect = dict[str, Any]
@@ -50,20 +50,6 @@ class WordsCard:
     effects: list[Effect] = field(default_factory=list)
 
 
-def _street(rng: random.Random) -> str:
-    """A street line of several words, in the shapes most printed in towns."""
-    no = rng.randint(1, 150)
-    kind = rng.choice(["jl", "jl", "gg", "perum", "jlgg"])
-    if kind == "jl":
-        return f"JL. {rng.choice(names.STREET_WORDS)} NO. {no}"
-    if kind == "gg":
-        return f"GG. {rng.choice(names.STREET_WORDS)} NO. {no}"
-    if kind == "perum":
-        blok = f"{rng.choice('ABCDEFGH')}{rng.randint(1, 12)}"
-        return f"PERUM {rng.choice(names.PERUM_WORDS)} BLOK {blok} NO. {rng.randint(1, 40)}"
-    return f"JL. {rng.choice(names.STREET_WORDS)} GG. {rng.choice(names.KAMPUNG_WORDS)} NO. {no}"
-
-
 def multiword(ident: dict[str, str], rng: random.Random) -> dict[str, str]:
     """``ident`` with multi-word values where the card allows them, keeping the NIK's region consistent."""
     out = dict(ident)
@@ -72,7 +58,7 @@ def multiword(ident: dict[str, str], rng: random.Random) -> dict[str, str]:
         pool = names.JAVA_F + names.MUSLIM_F if female else names.JAVA_M + names.MUSLIM_M
         out["nama"] = f"{out['nama']} {rng.choice([p for p in pool if p != out['nama']])}"
     if rng.random() < 0.8:
-        out["alamat"] = _street(rng)
+        out["alamat"] = street(rng, town=True)
     nik = ident["nik"]
     district = f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
     villages = [n.upper() for _, n in _children(district) if " " in n]

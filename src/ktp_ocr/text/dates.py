@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .text import TO_DIGIT, repair_digits
+from .chars import TO_DIGIT, repair_digits
 
 _D = "[0-9" + re.escape("".join(TO_DIGIT)) + "]"  # a digit or a letter OCR confuses with one
 _DATE_LIKE = re.compile(rf"({_D}{{1,2}})\s*[-.,/ ]\s*({_D}{{1,2}})\s*[-.,/ ]\s*({_D}{{4}})")

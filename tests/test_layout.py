@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from ktp_ocr.layout import assign_fields
+from ktp_ocr.layout import assign_fields, read_fields
 from ktp_ocr.ocr import TextLine
+from ktp_ocr.template import PHOTO
 
 ROWS = [("NIK", ": 3273014101900001"), ("Nama", ": SITI AMINAH"), ("Tempat/Tgl Lahir", ": BANDUNG, 01-01-1990"),
         ("Jenis Kelamin", ": PEREMPUAN"), ("Alamat", ": JL. CONTOH RAYA NO. 1"), ("RT/RW", ": 001/002"),
@@ -37,6 +38,9 @@ class Variant:
     blood: str = "Gol. Darah : AB"
     blood_value: str = ""  # the blood value read as its own line, its padded box overlapping the label's
     place: tuple[str, ...] = ("BANDUNG",)
+    issue_date: str = "02-03-2015"
+    header: tuple[str, ...] = ("PROVINSI JAWA BARAT", "KOTA BANDUNG")
+    nik_gap: float = PITCH  # from the NIK row to the Nama row: a real card prints its larger NIK ~1.9 pitches up
 
 
 def _line(text: str, x: float, y: float, w: float, slope: float = 0.0) -> TextLine:
@@ -47,7 +51,7 @@ def _line(text: str, x: float, y: float, w: float, slope: float = 0.0) -> TextLi
 
 def _card(v: Variant) -> list[TextLine]:
     s = v.slope
-    lines = [_line("PROVINSI JAWA BARAT", 380, 20, 260, s), _line("KOTA BANDUNG", 420, 55, 180, s)]
+    lines = [_line(text, 380, 55 - 35 * (len(v.header) - i - 1), 14 * len(text), s) for i, text in enumerate(v.header)]
     y = 110.0
     for label, plain in ROWS:
         read = v.labels.get(label, label)
@@ -63,11 +67,11 @@ def _card(v: Variant) -> list[TextLine]:
         if label in v.wrap_after:
             y += PITCH
             lines.append(_line(v.wrap_after[label], 262, y + s * 232, 100, s))
-        y += PITCH
+        y += v.nik_gap if label == "NIK" else PITCH
     top = 470.0 - 26 * (len(v.place) - 1)
     for i, part in enumerate(v.place):
         lines.append(_line(part, 820 - 6 * len(part), top + 26 * i, 12 * len(part), s))
-    lines.append(_line("02-03-2015", 760, 500, 120, s))
+    lines.append(_line(v.issue_date, 760, 500, 120, s))
     return lines
 
 
@@ -94,6 +98,17 @@ CASES: list[tuple[str, Variant, dict[str, str]]] = [
     ("label misread into its value's letters", Variant(labels={"Alamat": "Alamal"}), {}),
     ("stray mark between rows", Variant(stray_after={"Agama": "~"}), {}),
     ("two-line issue place", Variant(place=("KOTA", "BANDUNG")), {"tempat_terbit": "KOTA BANDUNG"}),
+    # the photo's top edge cut the province line off: the one header line left names the regency
+    ("province line cut off", Variant(header=("KOTA BANDUNG",)), {"provinsi": ""}),
+    ("regency line alone, KABUPATEN", Variant(header=("KABUPATEN BANDUNG",)),
+     {"provinsi": "", "kabupaten_kota": "KABUPATEN BANDUNG"}),
+    # the printed hyphens of a date read as a middle dot and a comma
+    ("issue date with bent separators", Variant(issue_date="02\u00b703 ,2015"), {"tanggal_terbit": "02\u00b703 ,2015"}),
+    # the NIK sits off the label rows' grid (larger, ~1.9 pitches above Nama): rows placed from the labels
+    # below it, not from a line through the NIK, when the lower labels are not read
+    ("NIK off the rows' grid, lower labels unread",
+     Variant(nik_gap=1.9 * PITCH, labels={"Pekerjaan": None, "Kewarganegaraan": None, "Berlaku Hingga": None,
+                                          "Agama": None, "Nama": None, "Status Perkawinan": None}), {}),
     ("foreigner's card", Variant(values={"Jenis Kelamin": ": FEMALE", "Agama": ": CHRISTIAN",
                                          "Status Perkawinan": ": MARRIED", "Kewarganegaraan": ": JEPANG",
                                          "Berlaku Hingga": ": 01-01-2030"}),
@@ -118,3 +133,27 @@ def test_every_value_keeps_a_polygon_on_its_line() -> None:
     fields = assign_fields(_card(Variant()), 1000, 631)
     box = np.vstack(fields["agama"].boxes)
     assert box[:, 0].min() >= 240 and box[:, 0].max() <= 560
+
+
+class ZoneEngine:
+    """Reads any box it is given as ``text``; records the boxes (the reader's re-read of an empty row)."""
+
+    name = "zone"
+
+    def __init__(self, text: str) -> None:
+        self.text, self.boxes = text, []  # type: ignore[var-annotated]
+
+    def read_boxes(self, image: np.ndarray, boxes: list[np.ndarray]) -> list[TextLine]:
+        self.boxes += boxes
+        return [TextLine(self.text, 0.9, box) for box in boxes]
+
+
+def test_an_empty_row_is_read_again_from_its_value_zone() -> None:
+    lines = [ln for ln in _card(Variant()) if ln.text != ": ISLAM"]  # the detector missed the Agama value
+    engine = ZoneEngine("ISLAM")
+    fields = read_fields(lines, np.zeros((631, 1000, 3), np.uint8), engine)  # type: ignore[arg-type]
+    assert fields["agama"].text == "ISLAM"
+    (box,) = engine.boxes  # only the empty row, the others untouched
+    agama = next(ln for ln in lines if ln.text == "Agama")
+    assert abs(float(box[:, 1].mean()) - agama.cy) < PITCH / 2
+    assert box[:, 0].min() > agama.x1 and box[:, 0].max() < PHOTO.x0 * 1000

@@ -115,7 +115,10 @@ def test_berlaku_and_nationality() -> None:
 @pytest.mark.parametrize(
     ("raw", "foreign", "value"),
     [("JEPANG", True, "JEPANG"), ("JEPAN6", True, "JEPANG"), ("AUSTRALLA", True, "AUSTRALIA"),
-     ("AMERIKA SERIKAT", False, "AMERIKA SERIKAT"), ("WNI", True, "WNI"), ("XQZ", False, "WNI")],
+     ("AMERIKA SERIKAT", False, "AMERIKA SERIKAT"), ("WNI", True, "WNI"), ("XQZ", False, "WNI"),
+     # printed in English, as the card's other values: kept as printed, not translated to the Indonesian name
+     ("CHINA", True, "CHINA"), ("CINA", True, "CINA"), ("CH1NA", True, "CHINA"), ("JAPAN", True, "JAPAN"),
+     ("UNITED STATES", True, "UNITED STATES"), ("AUSTRALlA", True, "AUSTRALIA")],
 )  # fmt: skip
 def test_a_foreigners_nationality_is_the_country_as_printed(raw: str, foreign: bool, value: str) -> None:
     assert normalize_kewarganegaraan(raw, foreign).value == value

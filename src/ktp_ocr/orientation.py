@@ -1,4 +1,4 @@
-"""Stage 3, read the text the right way up: the whole orientation policy of a read, in one place.
+"""Stage 3, read the text the right way up and in the right frame: the whole policy of reading a found card.
 
 The card found by ``locate`` is read once as it lies. A card read well (``GOOD_LABEL_COUNT`` labels) is done.
 Otherwise two things may be wrong, and each has its remedy here:
@@ -19,6 +19,10 @@ Otherwise two things may be wrong, and each has its remedy here:
   when it shows ``MIN_TURN_GAIN`` more labels or, the labels not deciding (a card too blurred for its labels, its
   large NIK still legible), when the recogniser reads it much more surely (``reads_clearer``).
 
+- **The outline cut the card** (a portrait edge or a line under the header taken for a card side): the rows'
+  pitch and places, the labels' left edge and the NIK's width say where the card's edges are
+  (``layout.frame``); a frame reaching past the outline extends it, and the card is read again.
+
 Every reading counts against one budget (``MAX_OCR_PASSES``): a hard photo must not cost ten reads.
 """
 
@@ -29,7 +33,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .layout import count_labels
-from .locate import RECHECK_SIDE, Alignment, align_card
+from .layout.frame import BEYOND_TOLERANCE, text_frame
+from .locate import RECHECK_SIDE, Alignment, align_card, reframe
 from .ocr import OcrEngine, TextLine
 from .options import ReaderOptions
 
@@ -145,7 +150,25 @@ def read_oriented(image: np.ndarray, alignment: Alignment, opts: ReaderOptions, 
         retry = read_upright(again, opts, engine, passes)
         if retry.labels > best.labels or not best.lines:
             best = retry
+    if best.alignment.card_found and passes.left:
+        best = confirm_outline(image, best, opts, engine, passes)
     return best
+
+
+def confirm_outline(
+    image: np.ndarray, reading: Reading, opts: ReaderOptions, engine: OcrEngine, passes: Passes
+) -> Reading:
+    """The reading of the card the outline's own text says it is: an outline whose rows put the card's edges past
+    it (a portrait edge, a line under the header, taken for a card side) is extended to the text's frame and the
+    card read again; the new reading is kept unless it shows fewer labels."""
+    card = reading.alignment
+    height, width = card.image.shape[:2]
+    frame = text_frame(reading.lines, width, height)
+    if frame is None or frame.beyond(width, height) <= BEYOND_TOLERANCE:
+        return reading
+    wide = frame.extended(width, height)
+    again = read_upright(reframe(image, card, wide.x0, wide.y0, wide.x1, wide.y1), opts, engine, passes)
+    return again if again.labels >= reading.labels else reading
 
 
 def read_upright(alignment: Alignment, opts: ReaderOptions, engine: OcrEngine, passes: Passes) -> Reading:

@@ -85,7 +85,7 @@ class KtpReader:
             raise TextNotFoundError()
         card = reading.alignment
         with _timed(timings, "layout"):
-            raw = layout.assign_fields(reading.lines, card.image.shape[1], card.image.shape[0])
+            raw = layout.read_fields(reading.lines, card.image, self.engine)
         with _timed(timings, "normalize"):
             foreign, values = normalize_fields(raw)
         with _timed(timings, "validate"):

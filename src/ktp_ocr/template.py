@@ -51,6 +51,12 @@ UNDER_PHOTO = Zone(0.60, 0.50, 1.0, 0.86)  # issue place (one or two lines) then
 SIGNATURE = Zone(0.68, 0.86, 0.98, 0.995)
 BLOOD_LABEL_X = 0.25  # "Gol. Darah" starts right of this, on the Jenis Kelamin row
 ROW_PITCH = 0.047  # label rows are this far apart (share of card height: about 30 of 638 px)
+# Where the rows sit, for checking an outline against the text (medians of 40 dev photos read right, each within
+# about 0.03 of them; the synthetic renderer prints within 0.01): the centre of the Nama row, then one pitch a
+# row down to Berlaku Hingga; the labels' left edge; the NIK's 16 digits (printed in a fixed-pitch OCR face).
+FIRST_ROW_Y = 0.278
+LABEL_X = 0.025
+NIK_DIGITS = (0.235, 0.673)
 
 # ---------------------------------------------------------------- values
 SEUMUR_HIDUP = "SEUMUR HIDUP"

@@ -16,15 +16,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz
 
-from ..ocr import TextLine
-from ..template import BLOOD_LABEL_X, HEADER, ROW_PITCH, ROWS, UNDER_PHOTO, VALUE_COLUMN
+from ..ocr import OcrEngine, TextLine
+from ..template import BLOOD_LABEL_X, HEADER, PHOTO, ROW_PITCH, ROWS, UNDER_PHOTO, VALUE_COLUMN
 from ..text.dates import find_date_span
 from .labels import Label, compact, find_labels
 
 WRAP_REACH = 1.6  # a wrapped line lies at most this many row pitches below its row
+REGENCY_MATCH = 75  # fuzzy score of a line's first nine letters against KABUPATEN
+VALUE_GAP = 0.01  # share of the card left between a value zone and the photo
 ROW_REACH = 0.45  # a value line belongs to a row whose centre is within this many pitches
 BLOOD_LABEL = re.compile(r"G\W*[O0D]\W*[LI1]\W*\.?\s*D\W*A\W*R\W*A\W*H|DARAH|GOL\.?", re.IGNORECASE)
 ROW_KEYS = {row.key: row for row in ROWS}
+NIK_ROW = next(k for k, row in enumerate(ROWS) if row.fields == ("nik",))
 WRAPPING = frozenset(row.key for row in ROWS if row.wraps)
 
 
@@ -73,6 +76,42 @@ def assign_fields(lines: list[TextLine], width: int, height: int) -> dict[str, F
     for text in fields.values():
         text.boxes = [b @ np.array([[1.0, 0.0], [slope, 1.0]], dtype=np.float32).T for b in text.boxes]
     return fields
+
+
+def read_fields(lines: list[TextLine], image: np.ndarray, engine: OcrEngine) -> dict[str, FieldText]:
+    """Every field of an upright card: the OCR lines assigned, and a label row whose value line the detector
+    missed (faint print, glare on the value, a line merged into its neighbour) read again from its value zone,
+    since every label row of a KTP prints a value: a row is never returned empty while its label is read."""
+    height, width = image.shape[:2]
+    fields = assign_fields(lines, width, height)
+    gaps = empty_rows(lines, fields, width, height)
+    found = engine.read_boxes(image, gaps) if gaps else []
+    return assign_fields([*lines, *found], width, height) if found else fields
+
+
+def empty_rows(lines: list[TextLine], fields: dict[str, FieldText], width: int, height: int) -> list[np.ndarray]:
+    """The value zones (boxes in card pixels) of the label rows between the first and last label read whose
+    value came back empty: from the value column to the photo, one row pitch high."""
+    slope = text_slope(lines)
+    flat = sorted(shear(lines, slope), key=lambda ln: (ln.cy, ln.x0))
+    labels, column = find_labels(flat, width)
+    rows = _row_positions(labels, height)
+    spacing = _row_spacing(rows, height)
+    index = {row.key: k for k, row in enumerate(ROWS)}
+    read = sorted(index[key] for key in labels)
+    boxes = []
+    for k, row in enumerate(ROWS):
+        if row.key == "NIK" or not read or not read[0] <= k <= read[-1]:
+            continue
+        if any(fields.get(name) and fields[name].text.strip() for name in row.fields):
+            continue
+        y, x1 = rows[row.key], (PHOTO.x0 - VALUE_GAP) * width
+        box = np.array(
+            [[column, y - spacing / 2], [x1, y - spacing / 2], [x1, y + spacing / 2], [column, y + spacing / 2]]
+        )
+        box[:, 1] += slope * box[:, 0]  # back onto the slanted card
+        boxes.append(box.astype(np.float32))
+    return boxes
 
 
 def _assign(lines: list[TextLine], width: int, height: int) -> dict[str, FieldText]:
@@ -127,6 +166,9 @@ def _row_positions(labels: dict[str, Label], height: int) -> dict[str, float]:
     if len(known) == 1:
         base_k, base_y = known[0]
         return {key: base_y + (k - base_k) * ROW_PITCH * height for key, k in index.items()}
+    grid = [(k, y) for k, y in known if k != NIK_ROW]
+    if len(grid) >= 2:  # the NIK prints larger, about two pitches above Nama: it is off the label rows' grid
+        known = grid
     ks, ys = zip(*known, strict=True)
     fit = np.polyfit(ks, ys, 1)
     rows = {}
@@ -252,6 +294,9 @@ def _header(
     header = [ln for ln in lines if ln.cy < top and id(ln) not in used and ln.x1 > HEADER.x0 * width]
     out: dict[str, FieldText] = {}
     prov = next((ln for ln in header if fuzz.partial_ratio("PROVINSI", ln.text.upper()) >= 75), None)
+    if prov is None and len(header) == 1 and names_regency(header[0].text):
+        # the province line cut off by the photo's edge (or unread): the line left is the regency's
+        return {"kabupaten_kota": FieldText(header[0].text, header[0].score, [header[0].box])}
     if prov is None and len(header) >= 2:
         prov = header[0]
     if prov is not None:
@@ -262,6 +307,12 @@ def _header(
         if below:
             out["kabupaten_kota"] = FieldText(below[0].text, below[0].score, [below[0].box])
     return out
+
+
+def names_regency(text: str) -> bool:
+    """Whether a header line is the second one, the regency's: it starts with KABUPATEN or KOTA as printed."""
+    chars, _ = compact(text)
+    return chars.startswith("KOTA") or fuzz.ratio(chars[:9], "KABUPATEN") >= REGENCY_MATCH
 
 
 def _under_photo(lines: list[TextLine], used: set[int], width: int, height: int) -> dict[str, FieldText]:

@@ -4,7 +4,7 @@ The edge measures (``Gradients``, ``side_support``, ``clockwise``) and the worki
 checks judge a card's borders with the same measures the locator found them with.
 """
 
-from .align import RECHECK_SIDE, Alignment, align_card
+from .align import RECHECK_SIDE, Alignment, align_card, reframe
 from .card_candidates import working_copy
 from .card_edges import Gradients, clockwise, side_support
 from .geometry import CARD_HEIGHT, CARD_WIDTH
@@ -17,6 +17,7 @@ __all__ = [
     "Gradients",
     "align_card",
     "clockwise",
+    "reframe",
     "side_support",
     "working_copy",
 ]

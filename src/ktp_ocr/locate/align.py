@@ -8,7 +8,7 @@ that text, with a margin, is a good enough card for the label-anchored layout th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -76,6 +76,18 @@ def align_card(
         mirrored=options.flip_image,
         other_cards=max(0, len(quads) - 1) if several_cards(quads) else 0,
     )
+
+
+def reframe(image: np.ndarray, alignment: Alignment, x0: float, y0: float, x1: float, y1: float) -> Alignment:
+    """The same card, the rectangle (x0, y0)-(x1, y1) of its upright image made the whole card (the card's text
+    said the outline showed only part of it); its turn and mirror are kept. ``image`` is the decoded input."""
+    width, height = geo.CARD_WIDTH, geo.CARD_HEIGHT
+    sx, sy = width / (x1 - x0), height / (y1 - y0)
+    scale = np.array([[sx, 0.0, -x0 * sx], [0.0, sy, -y0 * sy], [0.0, 0.0, 1.0]])
+    matrix = scale @ alignment.matrix
+    card = cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_AREA)
+    corners = geo.apply(np.linalg.inv(matrix), np.array([[0, 0], [width, 0], [width, height], [0, height]]))
+    return replace(alignment, image=card, matrix=matrix, card_corners=corners)
 
 
 def looks_printed(image: np.ndarray, quad: np.ndarray) -> bool:

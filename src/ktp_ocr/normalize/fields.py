@@ -115,8 +115,8 @@ def reads_as_wni(text: str) -> bool:
 
 
 def normalize_kewarganegaraan(text: str, foreign: bool = False) -> Normalized:
-    """WNI on a citizen's card; on a foreigner's card the country as printed (``JEPANG``), snapped to the
-    Indonesian country names when close, else kept as read."""
+    """WNI on a citizen's card; on a foreigner's card the country as printed (``CHINA`` or ``JEPANG``), snapped
+    to the nearest country name of either language when close, else kept as read."""
     cleaned = collapse(strip_colon(text))
     if not cleaned:
         return Normalized(None, 0.0, False, ["empty"])

@@ -182,10 +182,12 @@ VOCABULARIES_EN: dict[str, tuple[str, ...]] = {
 
 @lru_cache(maxsize=1)
 def countries() -> tuple[str, ...]:
-    """Country names in Indonesian, upper case, as a KTP-el WNA prints the nationality (``JEPANG``).
+    """Country names a KTP-el WNA may print as the nationality, upper case: in English (``CHINA``, ``JAPAN``), as
+    its other values are printed, and in Indonesian (``CINA``, ``JEPANG``), as some issuing offices print it.
 
-    From the ISO 3166 list and its Indonesian translation shipped inside ``pycountry``; the common short name
-    is added where the official one is long (``KOREA SELATAN`` beside ``REPUBLIK KOREA``).
+    A vocabulary to snap OCR errors to, not a translation: a name read exactly in either language stays as read.
+    From the ISO 3166 list and its Indonesian translation shipped inside ``pycountry``; the common short name is
+    added where the official one is long (``KOREA SELATAN`` beside ``REPUBLIK KOREA``).
     """
     tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["id"], fallback=True)
     names: set[str] = set()
@@ -193,5 +195,6 @@ def countries() -> tuple[str, ...]:
         for attr in ("name", "common_name"):
             english = getattr(country, attr, None)
             if english:
+                names.add(english.split(",")[0].upper())
                 names.add(tr.gettext(english).split(",")[0].upper())
     return tuple(sorted(names))

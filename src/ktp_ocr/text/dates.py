@@ -8,7 +8,10 @@ import re
 from .chars import TO_DIGIT, repair_digits
 
 _D = "[0-9" + re.escape("".join(TO_DIGIT)) + "]"  # a digit or a letter OCR confuses with one
-_DATE_LIKE = re.compile(rf"({_D}{{1,2}})\s*[-.,/ ]\s*({_D}{{1,2}})\s*[-.,/ ]\s*({_D}{{4}})")
+# The card prints a hyphen between day, month and year; OCR reads it as any short mark at mid height or on the
+# baseline (a dot, a middle dot, a comma, a colon, a tilde, an underscore, a dash), or drops it for a space.
+_SEP = r"[-.,/ \u00b7:;~_\u2013\u2014]"
+_DATE_LIKE = re.compile(rf"({_D}{{1,2}})\s*{_SEP}\s*({_D}{{1,2}})\s*{_SEP}\s*({_D}{{4}})")
 # 07112018 or 23-082012: separators lost, so only a plausible DDMMYYYY run is taken
 _BARE_DATE = re.compile(r"(?<!\d)(\d{2})[-.,/ ]?(\d{2})[-.,/ ]?((?:19|20)\d{2})(?!\d)")
 

@@ -185,6 +185,42 @@ def test_card_close_to_the_border_is_not_cropped(clean: tuple[np.ndarray, np.nda
     assert "is_cropped" not in _flags(_assess(tight, corners - lo))
 
 
+def _printed(image: np.ndarray, corners: np.ndarray, printed: np.ndarray) -> Quality:
+    """The quality verdicts when the card's text places the card at ``printed`` (input pixels)."""
+    return assess_quality(image, _align(image, corners), True, 0.9, printed)
+
+
+def test_a_scan_trimmed_to_the_card_is_not_cropped(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """The image is the card: its border on the image's edges, and the text frame, off by its usual 1-3 %,
+    reaching a little past them."""
+    image, corners = clean
+    lo, hi = np.floor(corners.min(axis=0)).astype(int), np.ceil(corners.max(axis=0)).astype(int)
+    card = np.ascontiguousarray(image[lo[1] : hi[1], lo[0] : hi[0]])
+    h, w = card.shape[:2]
+    edges = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
+    frame = edges + np.array([[-0.01 * w, 0.005 * h], [0.01 * w, 0.0], [0.01 * w, 0.03 * h], [-0.01 * w, 0.03 * h]])
+    assert "is_cropped" not in _flags(_printed(card, corners - lo, frame))
+
+
+def test_a_card_whose_text_runs_off_the_frame_is_cropped(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """The outline was laid along the border (it says nothing), but the rows place the card 15 % past it."""
+    image, corners = clean
+    cut = int(corners[:, 0].min() + 0.15 * (corners[:, 0].max() - corners[:, 0].min()))
+    shifted = corners - np.array([cut, 0.0])
+    inside = shifted.copy()
+    inside[np.argsort(inside[:, 0])[:2], 0] = 1.0
+    assert "is_cropped" in _flags(_printed(np.ascontiguousarray(image[:, cut:]), inside, shifted))
+
+
+def test_the_text_frame_decides_over_an_outline_off_the_frame(clean: tuple[np.ndarray, np.ndarray]) -> None:
+    """A text extent with its margin runs past the border of a photo whose card is all in view."""
+    image, corners = clean
+    centre = corners.mean(axis=0)
+    margin = centre + (corners - centre) * 3.0  # far past the image's edges
+    assert "is_cropped" in _flags(_assess(image, margin))
+    assert "is_cropped" not in _flags(_printed(image, margin, corners))
+
+
 @pytest.mark.parametrize("turns", [1, 2, 3])
 def test_quarter_turns(clean: tuple[np.ndarray, np.ndarray], turns: int) -> None:
     image, corners = clean

@@ -366,3 +366,14 @@ def test_card_prints_the_photo_where_the_template_puts_it() -> None:
     corner = hsv[y0 : y0 + 20, x0 : x0 + 20, 1]  # the red or blue backdrop, well inside the box
     outside = hsv[y0 : y0 + 20, x0 - 60 : x0 - 40, 1]  # the pale card left of it
     assert float(corner.mean()) > 120 > float(outside.mean())
+
+
+def test_a_trimmed_scan_is_the_card_to_the_pixel() -> None:
+    """Profile ``trimmed``: a flat scan cut exactly to the card's border (its corners are the image's)."""
+    for index in range(3):
+        data, entry = render_card_entry(8, index, "trimmed")
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        h, w = image.shape[:2]
+        corners = np.asarray(entry["corners"])
+        assert np.abs(corners - [[0, 0], [w, 0], [w, h], [0, h]]).max() <= 1.0
+        assert abs(w / h - 85.6 / 54.0) < 0.01

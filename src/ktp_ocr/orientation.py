@@ -236,3 +236,16 @@ def _card_flip(image: np.ndarray, matrix: np.ndarray, rows: bool) -> tuple[np.nd
     shifted = np.ascontiguousarray(np.pad(flipped, pad, mode="edge")[:h, :w])
     move = np.array([[-1, 0, w], [0, -1 if rows else 1, h if rows else 0], [0, 0, 1]], dtype=np.float64)
     return shifted, move @ matrix
+
+
+def printed_corners(reading: Reading) -> np.ndarray | None:
+    """The card's corners (TL TR BR BL, input pixels) where the reading's printed text places them; None when
+    too few labels were read to say."""
+    card = reading.alignment
+    height, width = card.image.shape[:2]
+    frame = text_frame(reading.lines, width, height)
+    if frame is None:
+        return None
+    return card.to_input(
+        np.array([[frame.x0, frame.y0], [frame.x1, frame.y0], [frame.x1, frame.y1], [frame.x0, frame.y1]])
+    )

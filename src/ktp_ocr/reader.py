@@ -22,7 +22,7 @@ from .locate import align_card
 from .normalize import Normalized, is_foreign, normalize_card
 from .ocr import OcrEngine, build_engine
 from .options import ReaderOptions
-from .orientation import read_oriented
+from .orientation import printed_corners, read_oriented
 from .quality import assess_quality
 from .result import KtpResult
 from .validate import validate
@@ -95,7 +95,7 @@ class KtpReader:
         result = build_result(raw, values, checked, card, score)
         if opts.with_quality:
             with _timed(timings, "quality"):
-                result.quality = assess_quality(image, card, is_ktp(score), score)
+                result.quality = assess_quality(image, card, is_ktp(score), score, printed_corners(reading))
         if opts.with_images:
             with _timed(timings, "images"):
                 result.images = cut_face_and_signature(card.image, raw)

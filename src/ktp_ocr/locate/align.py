@@ -24,6 +24,8 @@ RECHECK_SIDE = 800  # ... when an outline was found but read badly: only the tex
 SECOND_CARD_SHARE = 0.35
 PRINT_CHECK_SIZE = (320, 202)
 MIN_PRINT_EDGES = 0.03  # share of edge pixels; a printed card face has 0.1 or more, a blank surface about 0.01
+TEXT_CHECK_SIZE = (640, 404)  # a card face at this size shows its value lines 12-15 px high, the detector's range
+MIN_DOCUMENT_LINES = 5  # text lines that make a face a document (a KTP shows ~30; a stray mark or logo 1-2)
 TEXT_MARGIN = (0.06, 0.10)  # share of the text rectangle added on each side, along its lines and across them
 
 
@@ -58,7 +60,7 @@ def align_card(
     quads = find_card_quads(image) if options.card_detect and outline else []
     if not quads and outline and options.card_detect and not options.pass_card_detect:
         raise CardNotFoundError()
-    quads = [q for q in quads if looks_printed(image, q)] if len(quads) > 1 else quads
+    quads = documents(image, quads, engine) if len(quads) > 1 else quads
     if several_cards(quads) and not options.read_largest_card:
         raise MultipleDocumentsError(f"{len(quads)} cards were found in the image; send one card per image.")
     quad = quads[0] if quads else None
@@ -88,6 +90,24 @@ def reframe(image: np.ndarray, alignment: Alignment, x0: float, y0: float, x1: f
     card = cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_AREA)
     corners = geo.apply(np.linalg.inv(matrix), np.array([[0, 0], [width, 0], [width, height], [0, height]]))
     return replace(alignment, image=card, matrix=matrix, card_corners=corners)
+
+
+def documents(image: np.ndarray, quads: list[np.ndarray], engine: OcrEngine) -> list[np.ndarray]:
+    """The card outlines that are documents: those that carry print in lines (``carries_text``). A reflection on
+    a glossy table, a blank sheet, a phone or a book is card-shaped too, and is no second document; the first
+    outline (the one showing a KTP's photo, else the largest) stays when none carries text."""
+    printed = [q for q in quads if looks_printed(image, q) and carries_text(image, q, engine)]
+    return printed or quads[:1]
+
+
+def carries_text(image: np.ndarray, quad: np.ndarray, engine: OcrEngine) -> bool:
+    """Whether the face inside ``quad`` shows lines of text: a document's print, as the detector finds it on the
+    face warped flat at a small size (a KTP face shows about 30 lines, blank surfaces none)."""
+    w, h = TEXT_CHECK_SIZE
+    target = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    corners = geo.order_corners(quad).astype(np.float32)
+    flat = cv2.warpPerspective(image, cv2.getPerspectiveTransform(corners, target), TEXT_CHECK_SIZE)
+    return len(engine.detect(flat)) >= MIN_DOCUMENT_LINES
 
 
 def looks_printed(image: np.ndarray, quad: np.ndarray) -> bool:

@@ -61,6 +61,9 @@ CURVES: dict[str, Logistic] = {
     # share of the card outside the frame: 1 % (a 0.5 mm strip along a long side) is beyond the outline's own
     # error on a card in full view; a card laid along the border (a scan cut to the card's edge) is not cropped
     "cropped": Logistic(0.01, 0.006),
+    # ... of the card as its printed text places it: that frame is itself off by 1-3 % of the card on a side (row
+    # places and pitch, the NIK's width), so 2 % of the card's area past the image's edge is where a cut begins
+    "printed_cropped": Logistic(0.02, 0.012),
     "open": Logistic(0.5, -0.076),  # edge support of a card side laid along the image border
     "rotated": Logistic(10.0, 1.8),  # degrees from upright
 }
@@ -68,10 +71,15 @@ CURVES: dict[str, Logistic] = {
 
 def scores_from(raw: dict[str, float | bool]) -> dict[str, float]:
     """Score of each check (0 = fine, 1 = clearly a problem) from :func:`.measure.measure`'s values."""
-    cropped = max(
-        CURVES["cropped"].score(float(raw["outside_share"])),
-        CURVES["open"].score(float(raw["open_side"])),
-    )
+    if raw.get("is_the_card"):  # a scan trimmed to the card's border: every edge touches, nothing is cut
+        cropped = 0.0
+    elif raw.get("printed_outside") is not None:  # the printed text says where the card is: it decides alone
+        cropped = CURVES["printed_cropped"].score(float(raw["printed_outside"]))
+    else:
+        cropped = max(
+            CURVES["cropped"].score(float(raw["outside_share"])),
+            CURVES["open"].score(float(raw["open_side"])),
+        )
     rotated = 1.0 if raw["mirrored"] else CURVES["rotated"].score(float(raw["tilt_off"]))
     return {
         "is_blurred": CURVES["blur"].score(float(raw["blur_sigma"])),
@@ -85,7 +93,9 @@ def scores_from(raw: dict[str, float | bool]) -> dict[str, float]:
     }
 
 
-def assess_quality(image: np.ndarray, alignment: Alignment, is_ktp: bool, ktp_score: float) -> Quality:
+def assess_quality(
+    image: np.ndarray, alignment: Alignment, is_ktp: bool, ktp_score: float, printed: np.ndarray | None = None
+) -> Quality:
     """Judge the input's quality. ``image`` is the decoded input (BGR); ``alignment`` the card as read.
 
     ``is_ktp``/``ktp_score`` come from the reader (how many KTP labels it read) and are passed through. Each
@@ -103,13 +113,17 @@ def assess_quality(image: np.ndarray, alignment: Alignment, is_ktp: bool, ktp_sc
     * ``is_copy``: no colour on the card: 97th-percentile chroma (light-blue ground, red/blue photo backdrop).
     * ``is_taken_from_screen``: a screen's pixel grid: the same sharp 2.2-6.5 px period in the row and column
       profiles of a native-pixel crop of the card.
-    * ``is_cropped``: part of the card's quadrilateral lies outside the image, or a side laid along the border
-      shows no edge while the card's other sides show theirs (the card goes on beyond the frame). An outline
-      that merely runs along the border is a scan cut to the card's edge, not a crop.
+    * ``is_cropped``: part of the card lies outside the image. Where the reading had labels enough, the card is
+      where its printed text places it (``printed``, from ``layout.frame``): a scan trimmed to the card's border
+      (the image has the card's proportions and the card lies on its corners) or a card whose border touches the
+      frame, its print all in view, is not cropped, and an outline laid along
+      the image's border or a text extent with its margin does not decide. Otherwise the outline: part of its
+      quadrilateral outside the image, or a side laid along the border that shows no edge while the card's other
+      sides show theirs (the card goes on beyond the frame).
     * ``is_rotated``: the card's reading direction is off upright (quarter and half turns included) or the card
       was read mirrored.
     """
-    raw = measure(image, alignment)
+    raw = measure(image, alignment, printed)
     scores = {name: round(value, 3) for name, value in scores_from(raw).items()}
     flags = {name: value >= FLAG_AT for name, value in scores.items()}
     scores["is_ktp"] = round(float(np.clip(ktp_score, 0.0, 1.0)), 3)

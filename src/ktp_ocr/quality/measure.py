@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..locate import Alignment, Gradients, clockwise, side_support, working_copy
-from ..template import PHOTO
+from ..template import CARD_ASPECT, PHOTO
 
 PRE_SMOOTH = 0.8  # Gaussian sigma applied before the blur estimate (see blur_sigma)
 BLUR_SIDE = 1000  # the sharpness of a card is judged at no more than its reading size (the warped width)
@@ -32,6 +32,10 @@ CHROMA_NOISE = 4.0  # Lab chroma that JPEG colour noise alone gives a grey pixel
 MIN_UNCLIPPED = 0.02  # share of unclipped pixels needed to judge colour on them alone
 ALONG_BORDER = 0.015  # share of the image side within which a card side lies along the border
 SHOWN_SIDES = 0.6  # mean edge support of a card's other sides for a side along the border to be judged
+TRIMMED_ASPECT = 0.04  # an image whose proportions are the card's within this share ...
+TRIMMED_SLACK = 0.05  # ... and whose corners the text frame puts the card's on, within this share of its side
+CORNER_RADIUS = 0.059  # an ID-1 card's corner radius (3.18 mm) as a share of its short side (54 mm)
+CORNER_CONTRAST = 18.0  # levels (any channel) between what the arc leaves at a corner and the card's face
 SCREEN_CROP = 512  # side of the native-pixel crop searched for a screen's pixel grid
 SCREEN_BAND = (1 / 6.5, 1 / 2.2)  # cycles per pixel: sub-pixel grids of 2.2-6.5 pixels
 
@@ -218,16 +222,52 @@ def screen_peak(image: np.ndarray, alignment: Alignment) -> float:
 
 
 # ---------------------------------------------------------------- framing and turn
-def outside_share(image: np.ndarray, alignment: Alignment) -> float:
-    """Share of the card's quadrilateral that lies outside the image: the card runs off the frame."""
+def outside_share(image: np.ndarray, corners: np.ndarray) -> float:
+    """Share of the card's quadrilateral (``corners``, input pixels) that lies outside the image: the card runs
+    off the frame."""
     h, w = image.shape[:2]
-    quad = np.asarray(alignment.card_corners, np.float64)
+    quad = np.asarray(corners, np.float64)
     area = abs(float(cv2.contourArea(quad.astype(np.float32))))
     if area <= 1.0:
         return 0.0
     frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     inside, _ = cv2.intersectConvexConvex(quad.astype(np.float32), frame)
     return float(max(0.0, 1.0 - inside / area))
+
+
+def is_the_card(image: np.ndarray, corners: np.ndarray) -> bool:
+    """Whether the image is the card itself: a scan trimmed to the card's border. Its sides have the card's
+    proportions (ID-1, 85.6 x 54 mm), the card as its text places it (``corners``) lies on the image's corners
+    within the text frame's own uncertainty, and the card's rounded corners show in the image's corners (an
+    image trimmed inside the card's border, cutting it, shows the card's face there instead)."""
+    h, w = image.shape[:2]
+    aspect = max(w, h) / max(1, min(w, h))
+    if abs(aspect / CARD_ASPECT - 1.0) > TRIMMED_ASPECT:
+        return False
+    frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
+    quad = np.asarray(corners, np.float64)
+    nearest = np.linalg.norm(quad[:, None, :] - frame[None, :, :], axis=2).min(axis=1)
+    if not (nearest <= TRIMMED_SLACK * max(w, h)).all():
+        return False
+    return sum(_rounded_corner(image, flip_x, flip_y) for flip_x in (False, True) for flip_y in (False, True)) >= 3
+
+
+def _rounded_corner(image: np.ndarray, flip_x: bool, flip_y: bool) -> bool:
+    """Whether an image corner shows a card's rounded corner: the triangle the arc leaves at the very corner is
+    not the card's face along the edges beside it (ID-1 corners have a 3.18 mm radius, 5.9 % of the short side)."""
+    h, w = image.shape[:2]
+    r = max(4, round(CORNER_RADIUS * min(h, w)))
+    pixels = image if image.ndim == 3 else image[..., None]
+    patch = pixels[h - 2 * r :, :][::-1] if flip_y else pixels[: 2 * r]
+    patch = patch[:, w - 2 * r :][:, ::-1] if flip_x else patch[:, : 2 * r]  # the image's corner at [0, 0]
+    yy, xx = np.mgrid[0 : 2 * r, 0 : 2 * r]
+    outside = (xx + yy) < 0.35 * r  # well outside the arc
+    # the card's face along the same two image edges just past the arc: what the corner would show were the
+    # card cut there (a trimmed edge's dark or bright line and the scan's noise are in both)
+    face = ((yy < 0.35 * r) & (xx >= 1.5 * r)) | ((xx < 0.35 * r) & (yy >= 1.5 * r))
+    corner = patch[outside].astype(np.float64).mean(axis=0)
+    inside = np.median(patch[face].astype(np.float64), axis=0)
+    return bool(np.abs(corner - inside).max() >= CORNER_CONTRAST)
 
 
 def open_side(image: np.ndarray, alignment: Alignment) -> float:
@@ -265,15 +305,19 @@ def tilt_off(alignment: Alignment) -> float:
     return min(t, 360.0 - t)
 
 
-def measure(image: np.ndarray, alignment: Alignment) -> dict[str, Any]:
-    """All raw measurements of one image, by name."""
+def measure(image: np.ndarray, alignment: Alignment, printed: np.ndarray | None = None) -> dict[str, Any]:
+    """All raw measurements of one image, by name. ``printed``: the card's corners as its printed text places
+    them (input pixels), when the reading had enough labels to say; it decides whether the card runs off the frame
+    (the outline may have been laid along the image's border, or be the text's extent with a margin)."""
     small = _small_card(alignment)
     out: dict[str, Any] = {"blur_sigma": blur_sigma(alignment)}
     out.update(light_levels(small))
     out.update(chroma_levels(small))
     out["glare_share"] = glare_share(small)
     out["screen_peak"] = screen_peak(image, alignment)
-    out["outside_share"] = outside_share(image, alignment)
+    out["printed_outside"] = None if printed is None else outside_share(image, printed)
+    out["is_the_card"] = printed is not None and is_the_card(image, printed)
+    out["outside_share"] = outside_share(image, alignment.card_corners)
     out["open_side"] = open_side(image, alignment)
     out["tilt_off"] = tilt_off(alignment)
     out["mirrored"] = bool(alignment.mirrored)

@@ -30,7 +30,8 @@ Image8 = NDArray[Any]  # uint8 BGR; Any because OpenCV stubs return loosely type
 FloatImg = NDArray[Any]  # float32 BGR working image
 Effect = dict[str, Any]
 
-PROFILES = ("clean", "phone", "hard", "mixed", "words")  # words: phone capture of cards with words classes
+PROFILES = ("clean", "phone", "hard", "mixed", "words", "trimmed")  # words: phone capture of cards with words
+# classes; trimmed: a flatbed scan cut exactly to the card's border (the card's edges are the image's)
 # Planned parameters a caller replaces for one capture: fixed values, or a function drawing them from the capture's
 # generator right after the plan (a targeted set forces one effect on top of a profile, reproducibly).
 PlanOverride: TypeAlias = Mapping[str, Any] | Callable[[random.Random], Mapping[str, Any]]
@@ -77,6 +78,7 @@ _PLAN_DEFAULTS: dict[str, Any] = {
     "low_res": 0,
     "jpeg": 92,
     "scan": False,
+    "trim": False,
 }
 # Every parameter a plan can hold (the four named here have no default: each profile draws them), what an override
 # may set; the profile is the caller's argument, not a parameter.
@@ -95,6 +97,11 @@ def _plan(profile: str, rng: random.Random) -> dict[str, Any]:
         p["long"] = rng.randint(800, 1150) if p["scan"] else rng.randint(1000, 1400)
         p["tilt"] = rng.uniform(-0.8, 0.8)
         p["jpeg"] = rng.randint(88, 95)
+        return p
+    if profile == "trimmed":  # a scan cut to the card: upright, flat, its border the image's edge
+        p.update(scan=True, trim=True, background="plain", frac=0.9, long=rng.randint(700, 1150))
+        p["jpeg"] = rng.randint(80, 95)
+        p["noise"] = rng.uniform(0.0, 2.0)
         return p
     if profile in ("phone", "words"):  # words cards test reading, not capture: mild, realistic phone photos
         p["background"] = rng.choice(["wood", "fabric", "paper", "desk", "plain"])
@@ -334,6 +341,12 @@ def capture(
 
     sc = np.diag([scale, scale, 1.0])
     hf = sc @ h
+    if p["trim"]:  # cut to the card's border: its corners on the image's corners, to the pixel
+        x0, y0 = np.floor(_apply(hf, _CARD_CORNERS).min(axis=0) + 0.5).astype(int)
+        x1, y1 = np.floor(_apply(hf, _CARD_CORNERS).max(axis=0) + 0.5).astype(int)
+        out, occl = out[y0:y1, x0:x1], occl[y0:y1, x0:x1]
+        hf = np.array([[1.0, 0.0, -x0], [0.0, 1.0, -y0], [0.0, 0.0, 1.0]]) @ hf
+        eff.append({"name": "trimmed", "size": [int(x1 - x0), int(y1 - y0)]})
     corners_out = [[_r(x, 1), _r(y, 1)] for x, y in _apply(hf, _CARD_CORNERS)]
     boxes = {k: [[_r(x, 1), _r(y, 1)] for x, y in _apply(hf, b)] for k, b in card.boxes.items()}
     unreadable = _unreadable(boxes, occl, out.shape[1], out.shape[0], p["blur"] * scale)

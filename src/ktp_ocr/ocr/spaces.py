@@ -13,7 +13,7 @@ Never between two digits: numbers (NIK, dates, RT/RW) have no inner spaces, and 
 to raise the space class a little. A gap next to an existing space or at either end of the line is left alone.
 
 The dot after an address abbreviation (``JL.``, ``GG.``, ``NO.``, ``KP.``) is a few pixels of ink that greedy
-decoding often drops the same way (``JL AZKI``, ``JLKALIJATI``). Indonesian addresses write these abbreviations
+decoding often drops the same way (``JL MAWAR``, ``JLMAWAR``). Indonesian addresses write these abbreviations
 with a dot more often than not (on the dev labels: JL. 21 times against JL 13, NO. 24 against 5, KP. 16 against
 5), but not always, so the recogniser's own evidence decides: a gap right after one of them becomes a dot when
 its best frame gives the dot at least ``DOT_MIN_PROB``. Elsewhere P(dot) on a blank frame is below 0.003 on 99%

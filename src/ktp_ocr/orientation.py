@@ -29,11 +29,12 @@ Every reading counts against one budget (``MAX_OCR_PASSES``): a hard photo must 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
 from .layout import count_labels
-from .layout.frame import BEYOND_TOLERANCE, text_frame
+from .layout.frame import BEYOND_TOLERANCE, Frame, text_frame
 from .locate import RECHECK_SIDE, Alignment, align_card, reframe
 from .ocr import OcrEngine, TextLine
 from .options import ReaderOptions
@@ -124,6 +125,13 @@ class Reading:
     lines: list[TextLine]
     labels: int
 
+    @cached_property
+    def frame(self) -> Frame | None:
+        """Where the reading's printed text places the card, in its card pixels (None: too few labels to say);
+        measured once, for the outline check and the crop verdict alike."""
+        height, width = self.alignment.image.shape[:2]
+        return text_frame(self.lines, width, height)
+
 
 class Passes:
     """The hard cap on OCR passes (a detection and a reading of its lines) in one read."""
@@ -161,9 +169,8 @@ def confirm_outline(
     """The reading of the card the outline's own text says it is: an outline whose rows put the card's edges past
     it (a portrait edge, a line under the header, taken for a card side) is extended to the text's frame and the
     card read again; the new reading is kept unless it shows fewer labels."""
-    card = reading.alignment
+    card, frame = reading.alignment, reading.frame
     height, width = card.image.shape[:2]
-    frame = text_frame(reading.lines, width, height)
     if frame is None or frame.beyond(width, height) <= BEYOND_TOLERANCE:
         return reading
     wide = frame.extended(width, height)
@@ -241,11 +248,9 @@ def _card_flip(image: np.ndarray, matrix: np.ndarray, rows: bool) -> tuple[np.nd
 def printed_corners(reading: Reading) -> np.ndarray | None:
     """The card's corners (TL TR BR BL, input pixels) where the reading's printed text places them; None when
     too few labels were read to say."""
-    card = reading.alignment
-    height, width = card.image.shape[:2]
-    frame = text_frame(reading.lines, width, height)
+    frame = reading.frame
     if frame is None:
         return None
-    return card.to_input(
+    return reading.alignment.to_input(
         np.array([[frame.x0, frame.y0], [frame.x1, frame.y0], [frame.x1, frame.y1], [frame.x0, frame.y1]])
     )

@@ -69,13 +69,30 @@ def shear(lines: list[TextLine], slope: float) -> list[TextLine]:
     return [TextLine(ln.text, ln.score, ln.box @ matrix.T) for ln in lines]
 
 
+@dataclass(frozen=True)
+class _Grid:
+    """The label rows of one reading, measured once: the lines de-sheared and sorted top to bottom, the labels
+    matched, the value column, every row's centre line and the row spacing."""
+
+    slope: float
+    lines: list[TextLine]
+    labels: dict[str, Label]
+    column: float
+    rows: dict[str, float]
+    spacing: float
+
+
+def _grid(lines: list[TextLine], width: int, height: int) -> _Grid:
+    slope = text_slope(lines)
+    flat = sorted(shear(lines, slope), key=lambda ln: (ln.cy, ln.x0))
+    labels, column = find_labels(flat, width)
+    rows = _row_positions(labels, height)
+    return _Grid(slope, flat, labels, column, rows, _row_spacing(rows, height))
+
+
 def assign_fields(lines: list[TextLine], width: int, height: int) -> dict[str, FieldText]:
     """Map OCR lines of an upright card to raw field texts (keys as in ``template.FIELD_NAMES``)."""
-    slope = text_slope(lines)
-    fields = _assign(shear(lines, slope), width, height)
-    for text in fields.values():
-        text.boxes = [b @ np.array([[1.0, 0.0], [slope, 1.0]], dtype=np.float32).T for b in text.boxes]
-    return fields
+    return _assign(_grid(lines, width, height), width, height)
 
 
 def read_fields(lines: list[TextLine], image: np.ndarray, engine: OcrEngine) -> dict[str, FieldText]:
@@ -83,43 +100,43 @@ def read_fields(lines: list[TextLine], image: np.ndarray, engine: OcrEngine) -> 
     missed (faint print, glare on the value, a line merged into its neighbour) read again from its value zone,
     since every label row of a KTP prints a value: a row is never returned empty while its label is read."""
     height, width = image.shape[:2]
-    fields = assign_fields(lines, width, height)
-    gaps = empty_rows(lines, fields, width, height)
+    grid = _grid(lines, width, height)
+    fields = _assign(grid, width, height)
+    gaps = _empty_rows(grid, fields, width)
     found = engine.read_boxes(image, gaps) if gaps else []
     return assign_fields([*lines, *found], width, height) if found else fields
 
 
-def empty_rows(lines: list[TextLine], fields: dict[str, FieldText], width: int, height: int) -> list[np.ndarray]:
+def _empty_rows(grid: _Grid, fields: dict[str, FieldText], width: int) -> list[np.ndarray]:
     """The value zones (boxes in card pixels) of the label rows between the first and last label read whose
     value came back empty: from the value column to the photo, one row pitch high."""
-    slope = text_slope(lines)
-    flat = sorted(shear(lines, slope), key=lambda ln: (ln.cy, ln.x0))
-    labels, column = find_labels(flat, width)
-    rows = _row_positions(labels, height)
-    spacing = _row_spacing(rows, height)
     index = {row.key: k for k, row in enumerate(ROWS)}
-    read = sorted(index[key] for key in labels)
+    read = sorted(index[key] for key in grid.labels)
     boxes = []
     for k, row in enumerate(ROWS):
         if row.key == "NIK" or not read or not read[0] <= k <= read[-1]:
             continue
         if any(fields.get(name) and fields[name].text.strip() for name in row.fields):
             continue
-        y, x1 = rows[row.key], (PHOTO.x0 - VALUE_GAP) * width
-        box = np.array(
-            [[column, y - spacing / 2], [x1, y - spacing / 2], [x1, y + spacing / 2], [column, y + spacing / 2]]
-        )
-        box[:, 1] += slope * box[:, 0]  # back onto the slanted card
+        y, x0, x1, half = grid.rows[row.key], grid.column, (PHOTO.x0 - VALUE_GAP) * width, grid.spacing / 2
+        box = np.array([[x0, y - half], [x1, y - half], [x1, y + half], [x0, y + half]])
+        box[:, 1] += grid.slope * box[:, 0]  # back onto the slanted card
         boxes.append(box.astype(np.float32))
     return boxes
 
 
-def _assign(lines: list[TextLine], width: int, height: int) -> dict[str, FieldText]:
-    lines = sorted(lines, key=lambda ln: (ln.cy, ln.x0))
-    labels, column = find_labels(lines, width)
+def _assign(grid: _Grid, width: int, height: int) -> dict[str, FieldText]:
+    """The fields of one reading's grid, their boxes back on the slanted card."""
+    fields = _assign_flat(grid, width, height)
+    unshear = np.array([[1.0, 0.0], [grid.slope, 1.0]], dtype=np.float32).T
+    for text in fields.values():
+        text.boxes = [b @ unshear for b in text.boxes]
+    return fields
+
+
+def _assign_flat(grid: _Grid, width: int, height: int) -> dict[str, FieldText]:
+    lines, labels, column, rows, spacing = grid.lines, grid.labels, grid.column, grid.rows, grid.spacing
     used = {id(lab.line) for lab in labels.values()}
-    rows = _row_positions(labels, height)
-    spacing = _row_spacing(rows, height)
     by_row: dict[str, FieldText] = {}
     for lab in labels.values():
         by_row.setdefault(lab.key, FieldText()).add(

@@ -116,10 +116,10 @@ def assess_quality(
     * ``is_cropped``: part of the card lies outside the image. Where the reading had labels enough, the card is
       where its printed text places it (``printed``, from ``layout.frame``): a scan trimmed to the card's border
       (the image has the card's proportions and the card lies on its corners) or a card whose border touches the
-      frame, its print all in view, is not cropped, and an outline laid along
-      the image's border or a text extent with its margin does not decide. Otherwise the outline: part of its
-      quadrilateral outside the image, or a side laid along the border that shows no edge while the card's other
-      sides show theirs (the card goes on beyond the frame).
+      frame, its print all in view, is not cropped, and an outline laid along the image's border or a text
+      extent with its margin does not decide. Otherwise the outline: part of its quadrilateral outside the image,
+      or a side laid along the border that shows no edge while the card's other sides show theirs (the card goes
+      on beyond the frame).
     * ``is_rotated``: the card's reading direction is off upright (quarter and half turns included) or the card
       was read mirrored.
     """

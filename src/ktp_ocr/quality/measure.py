@@ -318,7 +318,7 @@ def measure(image: np.ndarray, alignment: Alignment, printed: np.ndarray | None 
     out["printed_outside"] = None if printed is None else outside_share(image, printed)
     out["is_the_card"] = printed is not None and is_the_card(image, printed)
     out["outside_share"] = outside_share(image, alignment.card_corners)
-    out["open_side"] = open_side(image, alignment)
+    out["open_side"] = open_side(image, alignment) if printed is None else None  # decides only without the text
     out["tilt_off"] = tilt_off(alignment)
     out["mirrored"] = bool(alignment.mirrored)
     out["card_found"] = bool(alignment.card_found)

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from . import backgrounds as bgs
 from .capture import capture
-from .card import CARD_H, CARD_W, render_card
+from .card import CARD_H, CARD_W, RenderedCard, render_card
 from .identity import FIELDS, make_identity
 
 SCENES = ("clutter", "two_cards")
@@ -140,7 +140,7 @@ _DRAW = {"reflection": _reflection, "paper": _paper, "phone": _phone, "book": _b
 
 
 def _two_cards(
-    card: Any, ident: dict[str, str], rng: random.Random, nrng: np.random.Generator
+    card: RenderedCard, ident: dict[str, str], rng: random.Random, nrng: np.random.Generator
 ) -> tuple[NDArray[np.uint8], dict[str, Any]]:
     """Two cards on a table, side by side or one over the other's edge, both in full view."""
     other = render_card(make_identity(random.Random(rng.random())), rng)

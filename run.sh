@@ -2,5 +2,5 @@
 # Quick-start command 1: set everything up, then serve the API and the web page on http://127.0.0.1:8000.
 set -euo pipefail
 cd "$(dirname "$0")"
-bash scripts/setup.sh
+bash scripts/setup.sh serve
 exec .venv/bin/ktp-ocr serve --host 127.0.0.1 --port 8000 "$@"

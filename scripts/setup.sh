@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# One set-up for both quick-start commands: system packages (fonts for the synthetic cards, Chromium for the
-# web page's browser test), then a virtual environment with the project and its dependencies at the exact
-# versions of constraints.txt.
-# Safe to run again: each step is skipped when already done.
+# One set-up for both quick-start commands, by purpose:
+#   bash scripts/setup.sh serve   the project with the `service` extra only (what run.sh needs: no test or Ray
+#                                 packages, no browser)
+#   bash scripts/setup.sh test    the `dev`, `service` and `ray` extras, fonts for the synthetic cards and
+#                                 Chromium for the web page's browser test (what test.sh needs)
+# Dependencies go into .venv at the exact versions of constraints.txt. Safe to run again: each step is skipped
+# when already done. One stamp per extra (named by the hash of pyproject.toml and constraints.txt) says what the
+# venv holds, so `test` after `serve` installs the rest and `serve` after `test` installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(fonts-liberation2 fonts-ocr-a fonts-dejavu-core fontconfig)
-if [ "${1:-}" = "--with-browser" ]; then APT_PACKAGES+=(chromium); fi
+purpose="${1:-test}"
+case "$purpose" in
+  serve) EXTRAS=(service); APT_PACKAGES=() ;;
+  test | --with-browser) EXTRAS=(dev service ray); APT_PACKAGES=(fonts-liberation2 fonts-ocr-a fonts-dejavu-core fontconfig chromium) ;;
+  *) echo "usage: bash scripts/setup.sh serve|test" >&2; exit 64 ;;
+esac
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -23,12 +31,21 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
-if [ ! -f "$stamp" ]; then
+hash=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
+# A stamp from another hash is stale: everything is installed again at the new pins.
+for old in .venv/.installed-*; do
+  [ -e "$old" ] && [[ "$old" != .venv/.installed-"$hash"-* ]] && rm -f "$old"
+done
+needed=()
+for extra in "${EXTRAS[@]}"; do
+  [ -f ".venv/.installed-$hash-$extra" ] || needed+=("$extra")
+done
+if [ ${#needed[@]} -gt 0 ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   # pyproject.toml says which versions work (ranges); constraints.txt pins the exact set this repo is tested with
   log=$(mktemp)
-  if ! .venv/bin/python -m pip install -c constraints.txt -e ".[dev,service,ray]" >"$log" 2>&1; then
+  spec=".[$(IFS=,; echo "${EXTRAS[*]}")]"
+  if ! .venv/bin/python -m pip install -c constraints.txt -e "$spec" >"$log" 2>&1; then
     grep -E "^ERROR|requested \(constraint\)|No matching" "$log" >&2 || tail -n 15 "$log" >&2
     # name the pinned package pip could not get, in one line: a version the index lacks, or a pin to a missing file
     what=$(grep -oE "(requested \(constraint\)|distribution found for) [A-Za-z0-9._-]+" "$log" | head -n1 | awk '{print $NF}' || true)
@@ -38,5 +55,5 @@ if [ ! -f "$stamp" ]; then
     exit 1
   fi
   rm -f "$log"
-  rm -f .venv/.installed-*; touch "$stamp"
+  for extra in "${EXTRAS[@]}"; do touch ".venv/.installed-$hash-$extra"; done
 fi

@@ -1,5 +1,7 @@
 """The web page in headless Chromium: upload a card, see its NIK, its polygons, its flags and the copy button, at
-phone and desktop widths, and no broken image for a file that is not one.
+phone and desktop widths, and no broken image for a file that is not one. For every hand: axe-core finds no
+serious or critical violation before or after a read, the upload works by keyboard alone, outlines are thin
+strokes outside the values they mark (at DPR 1 and 3), and of two requests in flight the newer one is shown.
 
 Skips when the Debian ``chromium`` binary or the ``playwright`` package is missing (Playwright's own browser
 download cannot work offline, so the system Chromium is driven instead).
@@ -7,6 +9,7 @@ download cannot work offline, so the system Chromium is driven instead).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -25,6 +28,7 @@ from ktp_ocr.validate import nik_details
 
 pytestmark = pytest.mark.browser
 
+SERIOUS = {"serious", "critical"}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -45,6 +49,13 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, as 'rule: selectors'."""
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    found = axe_module.Axe().run(page).response["violations"]
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in found if v["impact"] in SERIOUS]
 
 
 def upload_and_read_nik(browser: Any, base_url: str, data: bytes) -> Any:
@@ -161,6 +172,7 @@ def test_page_fits_and_shows_flags_warnings_and_nik_details(
     details = page.inner_text("#nik-details")
     assert result["nik_details"]["nik"] in details and result["nik_details"]["province"] in details
     assert not page.evaluate(BROKEN_IMAGES)
+    assert serious_violations(page) == []  # a real card's outlines and flags too
     shot = tmp_path / f"webpage_{width}.png"
     page.screenshot(path=str(shot), full_page=True)
     shutil.copyfile(shot, f"/tmp/webpage_{width}.png")  # a copy to look at after the run
@@ -224,4 +236,126 @@ def test_docs_render_without_a_cdn(browser: Any) -> None:
         page.wait_for_selector(".opblock-summary-path", timeout=30_000)
         assert "/v1/ktp" in page.inner_text(".swagger-ui")
         assert not [url for url in outside if not url.startswith("data:")]
+        page.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 900)])
+def test_axe_finds_nothing_serious_before_and_after_a_read(browser: Any, width: int, height: int) -> None:
+    app = create_app(reader=WarningReader(), settings=ServiceSettings())
+    with running(app) as base_url:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(base_url + "/")
+        assert serious_violations(page) == []
+        page.set_input_files("#file", files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
+        page.wait_for_selector('#fields tr[data-field="nik"]', timeout=30_000)
+        page.wait_for_function("document.querySelectorAll('#overlay polygon').length > 0", timeout=10_000)
+        assert serious_violations(page) == []
+        page.close()
+
+
+def _tab_to(page: Any, element_id: str, most: int = 10) -> list[str]:
+    """Press Tab until ``element_id`` has the focus; the ids focused on the way."""
+    seen: list[str] = []
+    while len(seen) < most and element_id not in seen:
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("document.activeElement.id"))
+    return seen
+
+
+def test_keyboard_alone_uploads_a_card(browser: Any) -> None:
+    """Tab reaches the named buttons with a visible focus ring; Enter opens the file chooser; the card is read."""
+    app = create_app(reader=FakeReader(), settings=ServiceSettings())
+    with running(app) as base_url:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base_url + "/")
+        assert page.get_by_role("button", name="Choose a file").count() == 1
+        assert page.get_by_role("button", name="Take a photo").count() == 1
+        assert _tab_to(page, "choose") == ["choose"]  # the first stop
+        assert _tab_to(page, "take") == ["take"]
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("document.activeElement.id") == "choose"
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        with page.expect_file_chooser(timeout=10_000) as chooser:
+            page.keyboard.press("Enter")
+        chooser.value.set_files(files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
+        page.wait_for_selector('#fields tr[data-field="nik"]', timeout=30_000)
+        assert page.inner_text('#fields tr[data-field="nik"] td.value') == SPECIMEN_VALUES["nik"]
+        page.close()
+
+
+def test_of_two_requests_in_flight_the_newer_is_shown(browser: Any) -> None:
+    """A card whose answer is held back, then a text file: the card's request is aborted, the text file's shown."""
+    app = create_app(reader=FakeReader(), settings=ServiceSettings())
+    with running(app) as base_url:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        held: list[Any] = []
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.failure or ""))
+        page.route("**/v1/ktp*", lambda route: held.append(route) if not held else route.continue_())
+        page.goto(base_url + "/")
+        page.set_input_files("#file", files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
+        page.wait_for_function("document.getElementById('status').textContent.startsWith('Reading')")
+        page.set_input_files("#file", files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"text"}])
+        page.wait_for_function("document.getElementById('status').textContent.includes('FILE_INVALID_FORMAT')")
+        assert len(held) == 1 and failed and "ABORTED" in failed[0].upper()
+        with contextlib.suppress(Exception):  # the browser dropped it: there is nothing left to answer
+            held[0].continue_()
+        page.wait_for_function("document.getElementById('photo').hidden", timeout=10_000)
+        assert "FILE_INVALID_FORMAT" in page.inner_text("#status")
+        assert SPECIMEN_VALUES["nik"] not in page.inner_text("#output")  # nothing of the held-back card
+        assert page.is_visible("#no-preview")
+        page.close()
+
+
+# Per field outline: its fill, its stroke width in CSS px, the field's box (from the result) and the outline's
+# box, both in CSS px relative to the image.
+OUTLINES = """() => {
+    const img = document.getElementById('photo');
+    const scale = img.clientWidth / img.naturalWidth;
+    const result = JSON.parse(document.getElementById('json').textContent);
+    return [...document.querySelectorAll('#overlay polygon[data-field]')].map((poly) => {
+        const style = getComputedStyle(poly);
+        const pts = result.fields[poly.dataset.field].polygon;
+        const xs = pts.map((p) => p[0] * scale), ys = pts.map((p) => p[1] * scale);
+        const b = poly.getBBox();
+        return {
+            fill: style.fill, stroke: parseFloat(style.strokeWidth),
+            box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
+            outline: [b.x * scale, b.y * scale, (b.x + b.width) * scale, (b.y + b.height) * scale],
+        };
+    });
+}"""
+
+
+@pytest.mark.parametrize(("width", "scale"), [(390, 1), (390, 3), (1366, 1)])
+def test_outlines_are_thin_strokes_outside_the_values(browser: Any, width: int, scale: int) -> None:
+    """No fill, a stroke of at most 2.5 CSS px whose inner edge stays outside the value's box, at DPR 1 and 3."""
+    app = create_app(reader=FakeReader(), settings=ServiceSettings())
+    with running(app) as base_url:
+        context = browser.new_context(viewport={"width": width, "height": 844}, device_scale_factor=scale)
+        page = context.new_page()
+        page.goto(base_url + "/")
+        page.set_input_files("#file", files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
+        page.wait_for_function("document.querySelectorAll('#overlay polygon[data-field]').length === 19")
+        for outline in page.evaluate(OUTLINES):
+            assert outline["fill"] == "none" and 0 < outline["stroke"] <= 2.5
+            half = outline["stroke"] / 2
+            (x0, y0, x1, y1), (ox0, oy0, ox1, oy1) = outline["box"], outline["outline"]
+            assert ox0 + half <= x0 and oy0 + half <= y0 and ox1 - half >= x1 and oy1 - half >= y1, outline
+        context.close()
+
+
+def test_the_field_under_the_pointer_is_highlighted_on_the_card_and_in_the_list(browser: Any) -> None:
+    app = create_app(reader=FakeReader(), settings=ServiceSettings())
+    with running(app) as base_url:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(base_url + "/")
+        page.set_input_files("#file", files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
+        page.wait_for_function("document.querySelectorAll('#overlay polygon[data-field]').length === 19")
+        page.hover('#fields tr[data-field="nama"]')
+        assert page.locator("#overlay polygon.active").evaluate_all("ps => ps.map(p => p.dataset.field)") == ["nama"]
+        box = page.locator('#overlay polygon[data-field="alamat"]').bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert page.locator("#fields tr.active").evaluate_all("rs => rs.map(r => r.dataset.field)") == ["alamat"]
+        assert page.locator('#overlay polygon.active[data-field="alamat"]').count() == 1
         page.close()

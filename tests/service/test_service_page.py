@@ -359,3 +359,29 @@ def test_the_field_under_the_pointer_is_highlighted_on_the_card_and_in_the_list(
         assert page.locator("#fields tr.active").evaluate_all("rs => rs.map(r => r.dataset.field)") == ["alamat"]
         assert page.locator('#overlay polygon.active[data-field="alamat"]').count() == 1
         page.close()
+
+
+def test_fields_to_review_are_shown_as_such_when_the_result_has_them(browser: Any) -> None:
+    """``review`` per field and ``decision`` (not in every result): the page marks them; absent, it shows nothing."""
+
+    def with_review(route: Any) -> None:
+        body = route.fetch().json()
+        body["decision"] = "review"
+        body["fields"]["nama"]["review"] = True
+        route.fulfill(json=body)
+
+    app = create_app(reader=FakeReader(), settings=ServiceSettings())
+    with running(app) as base_url:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base_url + "/")
+        page.set_input_files("#file", files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
+        page.wait_for_selector('#fields tr[data-field="nik"]', timeout=30_000)
+        assert page.is_hidden("#decision") and page.locator("#fields tr.review").count() == 0
+        page.route("**/v1/ktp*", with_review)
+        page.set_input_files("#file", files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}])
+        page.wait_for_selector("#fields tr.review", timeout=30_000)
+        assert page.locator("#fields tr.review").evaluate_all("rs => rs.map(r => r.dataset.field)") == ["nama"]
+        assert "review" in page.inner_text("#decision") and "Nama" in page.inner_text("#decision")
+        assert page.locator('#overlay polygon.review[data-field="nama"]').count() == 1
+        assert serious_violations(page) == []
+        page.close()

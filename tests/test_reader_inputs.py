@@ -70,3 +70,37 @@ def test_pixel_limits_apply_to_arrays(reader) -> None:  # type: ignore[no-untype
 
     result = reader.read(np.zeros((100, 100, 3), np.uint8), ReaderOptions(max_pixels=1000))
     assert result.status == "FILE_TOO_LARGE"
+
+
+def test_options_as_a_dict_per_read(reader, card: Path) -> None:  # type: ignore[no-untyped-def]
+    assert reader.read(card.read_bytes(), {"max_file_bytes": 1000}).status == "FILE_TOO_LARGE"
+
+
+def test_fields_by_name_as_well_as_by_attribute(from_file: KtpResult) -> None:
+    from ktp_ocr import FIELD_NAMES
+
+    assert from_file.fields["nik"] is from_file.fields.nik
+    assert [from_file.fields[name].value for name in FIELD_NAMES] == list(from_file.fields.values().values())
+    with pytest.raises(KeyError):
+        from_file.fields["get"]  # a method's name is no field's
+
+
+def test_the_package_lists_its_exports_to_dir_and_help() -> None:
+    import pydoc
+
+    import ktp_ocr
+
+    assert {"KtpReader", "ReaderOptions", "KtpResult", "Status"} <= set(dir(ktp_ocr))
+    assert "class KtpReader" in pydoc.render_doc(ktp_ocr, renderer=pydoc.plaintext)
+
+
+def test_refusals_say_mb_and_list_pdf(reader) -> None:  # type: ignore[no-untyped-def]
+    from ktp_ocr.options import ReaderOptions
+
+    small = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 210, 230)).save(small, format="JPEG")  # a few KB, under strict's 100 KB
+    too_large = reader.read(b"x" * (3 * 1024 * 1024), ReaderOptions(max_file_bytes=2 * 1024 * 1024))
+    assert too_large.reason == "The file is 3 MB; the limit is 2 MB."
+    strict = reader.read(small.getvalue(), ReaderOptions(requirements="strict"))
+    assert strict.status == "IMAGE_REQUIREMENT_FAILED" and " KB;" in strict.reason and "bytes" not in strict.reason
+    assert "PDF" in reader.read(b"neither an image nor a PDF").reason

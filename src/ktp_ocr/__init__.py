@@ -14,6 +14,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 __all__ = ["FIELD_NAMES", "FieldResult", "KtpOcrError", "KtpReader", "KtpResult", "ReaderOptions", "Status"]
 
 
+def __dir__() -> list[str]:
+    """``dir(ktp_ocr)`` (and so ``help``) lists the lazy ``KtpReader`` too, without importing the OCR stack."""
+    return sorted(set(globals()) | set(__all__))
+
+
 def __getattr__(name: str) -> object:
     if name == "KtpReader":  # the reader imports the OCR stack; load it only when asked for
         from .reader import KtpReader

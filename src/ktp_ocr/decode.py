@@ -18,7 +18,14 @@ from typing import BinaryIO, TypeAlias
 import numpy as np
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from .errors import FileTooLargeError, ImageRequirementError, InvalidFormatError, KtpOcrError, NoFileError
+from .errors import (
+    FileTooLargeError,
+    ImageRequirementError,
+    InvalidFormatError,
+    KtpOcrError,
+    NoFileError,
+    size_text,
+)
 from .options import ReaderOptions
 from .pdf_render import PdfRenderError, render_first_page
 
@@ -139,7 +146,8 @@ def read_source(source: bytes | bytearray | str | os.PathLike[str]) -> bytes:
 def decode_image(data: bytes, options: ReaderOptions) -> np.ndarray:
     """Decode to a BGR uint8 array with EXIF orientation applied (huge rasters at reduced size)."""
     if len(data) > options.max_file_bytes:
-        raise FileTooLargeError(f"The file is {len(data)} bytes; the limit is {options.max_file_bytes} bytes.")
+        limit = size_text(options.max_file_bytes, up=False)
+        raise FileTooLargeError(f"The file is {size_text(len(data))}; the limit is {limit}.")
     if data.startswith(PDF_MAGIC):
         pixels = _render_pdf(data, options)
         if options.requirements == "strict":
@@ -154,7 +162,8 @@ def decode_image(data: bytes, options: ReaderOptions) -> np.ndarray:
 def check_requirements(size: int, width: int, height: int) -> None:
     """The strict input policy: file size and image dimensions inside Nodeflux's published bounds."""
     if not STRICT_BYTES[0] <= size <= STRICT_BYTES[1]:
-        raise ImageRequirementError(f"The file is {size} bytes; strict mode accepts 100 KB to 2 MB.")
+        shown = size_text(size, up=size > STRICT_BYTES[1])
+        raise ImageRequirementError(f"The file is {shown}; strict mode accepts 100 KB to 2 MB.")
     check_sides(width, height)
 
 
@@ -198,7 +207,7 @@ def _open_image(data: bytes, options: ReaderOptions) -> tuple[Image.Image, tuple
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise InvalidFormatError() from exc
     if pil.format not in IMAGE_FORMATS:
-        raise InvalidFormatError(f"Unsupported image format {pil.format!r}.")
+        raise InvalidFormatError(f"Unsupported image format {pil.format!r}: send JPEG, PNG, WEBP, BMP, TIFF or PDF.")
     _check_pixels(pil.width, pil.height, options)
     full_size = pil.size
     try:

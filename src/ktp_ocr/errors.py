@@ -6,6 +6,7 @@ exceptions only carry a status and an actionable message.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -36,7 +37,9 @@ STATUS_CODES: dict[Status, StatusCodes] = {
     Status.SUCCESS: StatusCodes(200, 0, "File Successfully Read"),
     Status.NO_FILE: StatusCodes(400, 2, "No file in request body"),
     Status.INVALID_BASE64: StatusCodes(400, 2, "Invalid base64 encoding."),
-    Status.FILE_INVALID_FORMAT: StatusCodes(415, 3, "The file is not a supported image (JPEG, PNG, WEBP, BMP, TIFF)."),
+    Status.FILE_INVALID_FORMAT: StatusCodes(
+        415, 3, "The file is not a supported image or PDF (JPEG, PNG, WEBP, BMP, TIFF, PDF)."
+    ),
     Status.FILE_TOO_LARGE: StatusCodes(413, 3, "The file or its pixel count exceeds the configured limit."),
     Status.IMAGE_REQUIREMENT_FAILED: StatusCodes(422, 3, "The image does not meet the configured image requirements."),
     Status.CARD_NOT_FOUND: StatusCodes(422, 4, "There is no identity card found in the image."),
@@ -50,6 +53,15 @@ STATUS_CODES: dict[Status, StatusCodes] = {
 # Exit code of a command-line usage error (bad flag, no such list file): EX_USAGE from sysexits.h, apart from
 # every status's code above so a script can tell "you called it wrong" from "the card was not read".
 USAGE_EXIT_CODE = 64
+
+
+def size_text(size: int, up: bool = True) -> str:
+    """A byte count as people read it in a message ("20 MB", "57.3 KB"; 1 KB = 1024 bytes, as the limits are set),
+    rounded away from the limit it is compared with (``up`` for a file over a maximum), so the number shown never
+    seems to meet a limit the file does not meet."""
+    unit, scale = ("MB", 1024 * 1024) if size >= 1024 * 1024 else ("KB", 1024)
+    tenths = (math.ceil if up else math.floor)(size * 10 / scale) / 10
+    return f"{tenths:.1f}".removesuffix(".0") + f" {unit}"
 
 
 class KtpOcrError(Exception):

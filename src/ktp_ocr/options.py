@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,3 +66,18 @@ class ReaderOptions(BaseModel):
         description="Seconds a PDF page may take to render; its renderer process is then killed and the read answers "
         "IMAGE_REQUIREMENT_FAILED (a page too complex to render).",
     )
+
+
+OptionsLike = ReaderOptions | Mapping[str, Any]
+
+
+def as_options(options: OptionsLike | None, default: ReaderOptions | None = None) -> ReaderOptions:
+    """A ``ReaderOptions`` from one or from a plain dict (validated: a wrong key or value raises at once, as
+    ``ReaderOptions(**d)`` would), so ``KtpReader(options={"threads": 2})`` works; ``None`` gives ``default``."""
+    if options is None:
+        return default or ReaderOptions()
+    if isinstance(options, ReaderOptions):
+        return options
+    if isinstance(options, Mapping):
+        return ReaderOptions.model_validate(dict(options))
+    raise TypeError(f"options must be a ReaderOptions or a dict, not {type(options).__name__}")

@@ -21,7 +21,7 @@ from .errors import KtpOcrError, TextNotFoundError
 from .locate import align_card
 from .normalize import Normalized, is_foreign, normalize_card
 from .ocr import OcrEngine, build_engine
-from .options import ReaderOptions
+from .options import OptionsLike, ReaderOptions, as_options
 from .orientation import printed_corners, read_oriented
 from .quality import assess_quality
 from .result import KtpResult
@@ -33,17 +33,18 @@ log = logging.getLogger(__name__)
 class KtpReader:
     """Reads KTP images into ``KtpResult``; build one and reuse it, since loading the OCR models is the slow part.
 
-    ``options`` are the defaults of every read; its runtime fields (backend, threads, precision) are fixed here.
+    ``options`` (a ``ReaderOptions`` or a dict of its fields) are the defaults of every read; its runtime fields
+    (backend, threads, precision) are fixed here.
     ``engine`` replaces the OCR engine (tests pass a fake). One reader runs one OCR call at a time: to read in
     parallel, build one reader per process (``ktp_ocr.batch`` does) so that readers x threads = cores.
     """
 
-    def __init__(self, options: ReaderOptions | None = None, engine: OcrEngine | None = None) -> None:
-        self.options = options or ReaderOptions()
+    def __init__(self, options: OptionsLike | None = None, engine: OcrEngine | None = None) -> None:
+        self.options = as_options(options)
         opts = self.options
         self.engine = engine or build_engine(opts.engine, opts.backend, opts.threads, opts.precision)
 
-    def read(self, source: Source, options: ReaderOptions | None = None) -> KtpResult:
+    def read(self, source: Source, options: OptionsLike | None = None) -> KtpResult:
         """Read one card: a path, encoded bytes (JPEG, PNG, WEBP, BMP, TIFF, PDF), a binary file object, a numpy
         uint8 array (BGR as OpenCV gives it, or grey, or BGRA) or a PIL image.
 
@@ -52,7 +53,7 @@ class KtpReader:
         ``options`` replaces the reader's for this call only (the runtime fields are the reader's).
         """
         check_source(source)
-        opts = options or self.options
+        opts = as_options(options, self.options)
         timings: dict[str, float] = {}
         start = time.perf_counter()
         try:
@@ -65,7 +66,7 @@ class KtpReader:
         result.timing_ms = timings
         return result
 
-    def read_many(self, sources: Iterable[Source], options: ReaderOptions | None = None) -> Iterator[KtpResult]:
+    def read_many(self, sources: Iterable[Source], options: OptionsLike | None = None) -> Iterator[KtpResult]:
         """Read each source in turn, yielding results in the sources' order (lazily: a generator stays small).
 
         One reader reads one card at a time; for many cards on many cores use ``ktp_ocr.batch``.

@@ -51,6 +51,12 @@ class KtpFields(BaseModel):
         result: FieldResult = getattr(self, name)
         return result
 
+    def __getitem__(self, name: str) -> FieldResult:
+        """``fields["nik"]`` as well as ``fields.nik``, for names held in variables; KeyError for any other name."""
+        if name not in FIELD_NAMES:
+            raise KeyError(name)
+        return self.get(name)
+
     def values(self) -> dict[str, str | None]:
         """Plain ``{field: value}``, the shape of ``labels.json``."""
         return {name: self.get(name).value for name in FIELD_NAMES}

@@ -13,7 +13,18 @@ from typing import Any
 
 import pytest
 
-from ktp_ocr.batch import OutputBusyError, ResultLog, SourceError, expand_sources, run_batch
+from ktp_ocr.batch import (
+    OutputBusyError,
+    OutputError,
+    Record,
+    ResultLog,
+    SourceError,
+    expand_sources,
+    file_key,
+    run_batch,
+)
+from ktp_ocr.batch.copies import Copies
+from ktp_ocr.batch.records import file_sha256
 from ktp_ocr.synth import generate
 
 CARDS = 5  # plus one broken file: six lines in all
@@ -43,7 +54,7 @@ def test_result_log_drops_a_cut_short_line_and_knows_what_is_done(tmp_path: Path
     out = tmp_path / "out.jsonl"
     out.write_bytes(b'{"file": "a.jpg", "status": "SUCCESS"}\n{"file": "b.jpg", "sta')
     with ResultLog(out) as log:
-        assert log.done == {"a.jpg"} and log.dropped_bytes > 0
+        assert log.done == {file_key("a.jpg")} and log.dropped_bytes > 0  # resolved, as every file is
         log.write(json.dumps({"file": "b.jpg", "status": "SUCCESS"}))
     assert [r["file"] for r in _lines(out)] == ["a.jpg", "b.jpg"]
 
@@ -136,11 +147,17 @@ def test_killed_batch_resumes_without_losing_or_repeating_a_line(resumed: dict[s
     assert "skipped" in resumed["stderr"] and "cards/s" in resumed["stderr"]
 
 
-def test_a_finished_batch_reads_nothing_again(resumed: dict[str, Any], cards: Path, tmp_path: Path) -> None:
+def test_a_finished_batch_reads_nothing_again_however_the_folder_is_spelled(
+    resumed: dict[str, Any], cards: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``batch b30 --out o.jsonl`` then ``batch $PWD/b30 --out o.jsonl``: the second reads nothing (issue 25)."""
     out = tmp_path / "again.jsonl"
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in resumed["lines"]), encoding="utf-8")
-    summary = run_batch([str(cards)], str(out), jobs=1, progress=False)
-    assert summary.read == 0 and summary.skipped == CARDS + 1
+    (tmp_path / "link").symlink_to(cards)
+    monkeypatch.chdir(cards.parent)
+    for spelling in (str(cards), cards.name, f"./{cards.name}/../{cards.name}", str(tmp_path / "link")):
+        summary = run_batch([spelling], str(out), jobs=1, progress=False)
+        assert summary.read == 0 and summary.skipped == CARDS + 1, spelling
     assert len(_lines(out)) == CARDS + 1
 
 
@@ -165,3 +182,61 @@ def test_ray_engine_gives_the_local_pool_results(resumed: dict[str, Any], cards:
 def test_workers_do_not_outlive_a_killed_batch(resumed: dict[str, Any]) -> None:
     """A worker whose parent was killed exits instead of waiting for work forever with its models loaded."""
     assert resumed["workers"] and resumed["orphans"] == []
+
+
+def test_sources_are_one_file_however_spelled_and_an_empty_source_is_an_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "cards" / "a.jpg").write_bytes(b"x")
+    (tmp_path / "link").symlink_to(tmp_path / "cards")
+    monkeypatch.chdir(tmp_path)
+    files = expand_sources(["cards", str(tmp_path / "cards"), "link/a.jpg", "./cards/../cards/a.jpg"])
+    assert files == ["cards/a.jpg"]  # the first spelling is kept
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("not an image")
+    (tmp_path / "empty.txt").write_text("# nothing but a comment\n")
+    for source in ("empty", "@empty.txt"):
+        with pytest.raises(SourceError, match="empty"):
+            expand_sources([str(tmp_path / "cards"), source])
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("a file, not a folder")
+    for out, says in ((tmp_path, "is a folder"), (tmp_path / "file.txt" / "o.jsonl", "no folder")):
+        with pytest.raises(OutputError, match=says):
+            run_batch([str(tmp_path / "missing.jpg")], str(out), progress=False)
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_an_output_without_permission_is_refused(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(OutputError, match="permission"):
+        run_batch([str(tmp_path / "missing.jpg")], str(locked / "o.jsonl"), progress=False)
+
+
+def _record(file: str, status: str = "SUCCESS") -> Record:
+    """A record as a worker makes it, without reading: the line names the file and its hash."""
+    sha256 = file_sha256(file)
+    return Record(file, status, json.dumps({"file": file, "sha256": sha256, "status": status}), 1.0, 1.0, sha256)
+
+
+def test_a_copy_is_read_once_and_written_as_a_duplicate_of_the_first(tmp_path: Path) -> None:
+    for name, data in (("a.jpg", b"card one"), ("b.jpg", b"card one"), ("c.jpg", b"card two")):
+        (tmp_path / name).write_bytes(data)
+    a, b, c = (str(tmp_path / n) for n in ("a.jpg", "b.jpg", "c.jpg"))
+    out = tmp_path / "out.jsonl"
+    with ResultLog(out) as log:
+        copies = Copies(log)
+        to_read = list(copies.first_of_each([a, b, c, str(tmp_path / "missing.jpg")]))
+        assert to_read == [a, c, str(tmp_path / "missing.jpg")]  # b waits for a's line
+        for file in to_read:
+            copies.write(_record(file))
+    lines = {r["file"]: r for r in _lines(out)}
+    assert lines[b]["duplicate_of"] == a and lines[b]["sha256"] == lines[a]["sha256"]
+    assert lines[b]["status"] == lines[a]["status"] and "duplicate_of" not in lines[a]
+    (tmp_path / "d.jpg").write_bytes(b"card one")  # a later run: a copy of a file read before
+    with ResultLog(out) as log:
+        copies = Copies(log)
+        assert list(copies.first_of_each([str(tmp_path / "d.jpg")])) == [] and copies.written == 1
+    assert _lines(out)[-1]["file"] == str(tmp_path / "d.jpg") and _lines(out)[-1]["duplicate_of"] == a

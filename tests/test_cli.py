@@ -145,3 +145,90 @@ def test_cli_and_service_flags_reach_the_runtime() -> None:
     settings = settings_from_args(serve)
     served = settings.reader_options()
     assert (settings.workers, served.threads, served.backend) == (4, 3, "openvino")
+
+
+def test_jobs_has_a_short_flag() -> None:
+    from ktp_ocr.cli import build_parser
+
+    assert build_parser().parse_args(["batch", "x.jpg", "--out", "o.jsonl", "-j", "3"]).jobs == 3
+
+
+def test_read_dash_reads_standard_input(card, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import sys
+
+    path, nik = card
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+    assert main(["read", "--json", "-"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["file"] == "-" and row["fields"]["nik"]["value"] == nik
+
+
+def _one_usage_line(capsys, argv: list[str], says: str) -> None:  # type: ignore[no-untyped-def]
+    from ktp_ocr.errors import USAGE_EXIT_CODE
+
+    assert main(argv) == USAGE_EXIT_CODE, argv
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and says in err, err
+
+
+def test_an_empty_source_and_an_unwritable_out_are_usage_errors(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (tmp_path / "a_file").write_text("not a folder")
+    (tmp_path / "card.jpg").write_bytes(b"x")
+    card = str(tmp_path / "card.jpg")
+    _one_usage_line(capsys, ["read", str(empty)], "no image or PDF")
+    _one_usage_line(capsys, ["batch", str(empty), "--out", str(tmp_path / "o.jsonl")], "no image or PDF")
+    _one_usage_line(capsys, ["batch", card, "--out", str(tmp_path)], "is a folder")
+    _one_usage_line(capsys, ["batch", card, "--out", str(tmp_path / "a_file" / "o.jsonl")], "no folder")
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_batch_reads_a_copy_once_and_resumes_however_spelled(card, tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    path, nik = card
+    folder = tmp_path / "b2"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(path.read_bytes())
+    (folder / "copy of a.jpg").write_bytes(path.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(["batch", "b2", "--out", "o.jsonl", "-j", "1", "-q"]) == 0
+    assert "1 copies" in capsys.readouterr().err
+    assert main(["batch", str(folder), "--out", "o.jsonl", "-j", "1", "-q"]) == 0
+    assert "2 files skipped" in capsys.readouterr().err
+    rows = {Path(r["file"]).name: r for r in map(json.loads, (tmp_path / "o.jsonl").read_text().splitlines())}
+    assert sorted(rows) == ["a.jpg", "copy of a.jpg"]  # two lines, not four
+    assert rows["copy of a.jpg"]["duplicate_of"] == str(folder / "a.jpg")
+    assert rows["copy of a.jpg"]["fields"]["nik"]["value"] == nik == rows["a.jpg"]["fields"]["nik"]["value"]
+
+
+def test_an_unreachable_ray_address_fails_in_time_naming_it(card, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("ray")
+    path, _nik = card
+    argv = ["batch", str(path), "--out", str(tmp_path / "o.jsonl"), "--engine", "ray"]
+    assert main([*argv, "--address", "127.0.0.1:1", "--connect-timeout", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "127.0.0.1:1" in err and "within 1 s" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_ray_address_that_accepts_but_never_answers_fails_in_time(card, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A port that takes the connection but is no Ray head: ray.init would retry for minutes; it is cut off."""
+    import socket
+    import subprocess
+    import sys
+
+    pytest.importorskip("ray")
+    path, _nik = card
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        address = f"127.0.0.1:{silent.getsockname()[1]}"
+        out = tmp_path / "o.jsonl"
+        argv = ["batch", str(path), "--out", str(out), "--engine", "ray", "--address", address]
+        argv += ["--connect-timeout", "2"]
+        done = subprocess.run(
+            [sys.executable, "-m", "ktp_ocr.cli", *argv], capture_output=True, text=True, timeout=120, check=False
+        )
+    assert done.returncode == 1
+    assert f"no Ray cluster answered at {address} within 2 s" in done.stderr
+    assert "core_worker" not in done.stderr and "WARNING" not in done.stderr  # Ray's own lines went to the log

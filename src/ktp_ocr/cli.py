@@ -87,8 +87,16 @@ def _nothing_read(result: KtpResult) -> bool:
     return result.status is not Status.SUCCESS and not any(result.fields.get(n).value for n in FIELD_NAMES)
 
 
+STDIN = "-"  # ``read -``: the image comes on standard input
+
+
+def _source(image: str) -> bytes | Path:
+    """What to read for one name: standard input's bytes for ``-``, else the path."""
+    return sys.stdin.buffer.read() if image == STDIN else Path(image)
+
+
 def run_read(args: argparse.Namespace) -> int:
-    from .batch import SourceError, expand_sources, result_line
+    from .batch import SourceError, expand_sources
     from .reader import KtpReader
 
     try:
@@ -99,17 +107,24 @@ def run_read(args: argparse.Namespace) -> int:
     reader = KtpReader(_reader_options(args))
     worst = 0
     for image in images:
-        result = reader.read(Path(image))
+        result = reader.read(_source(image))
         worst = max(worst, STATUS_CODES[result.status].exit_code)
-        if args.json:
-            print(result_line(image, result), flush=True)
-        elif _nothing_read(result):
-            print(f"== {image}: {result.status} ({result.reason})", flush=True)
-        else:
-            print(f"== {image}\n{_table(result)}", flush=True)
-        if result.status is not Status.SUCCESS:
-            print(f"ktp-ocr: {image}: {result.status}: {result.reason}", file=sys.stderr)
+        _print_result(image, result, args.json)
     return worst
+
+
+def _print_result(image: str, result: KtpResult, as_json: bool) -> None:
+    """One image's output: a JSON line, a one-line failure, or the table; a failure also on stderr."""
+    if as_json:
+        from .batch import result_line
+
+        print(result_line(image, result), flush=True)
+    elif _nothing_read(result):
+        print(f"== {image}: {result.status} ({result.reason})", flush=True)
+    else:
+        print(f"== {image}\n{_table(result)}", flush=True)
+    if result.status is not Status.SUCCESS:
+        print(f"ktp-ocr: {image}: {result.status}: {result.reason}", file=sys.stderr)
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -130,23 +145,30 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_usage_error(args: argparse.Namespace) -> str | None:
+    """What is wrong with the batch flags, in one line, or None."""
+    if args.jobs is not None and args.jobs < 1:
+        return "--jobs must be at least 1"
+    if args.address and args.engine != "ray":
+        return "--address needs --engine ray"
+    if args.connect_timeout <= 0:
+        return "--connect-timeout must be more than 0 seconds"
+    return None
+
+
 def run_batch(args: argparse.Namespace) -> int:
     """``ktp-ocr batch``: 0 once every file is read (whatever each card's status); usage errors apart."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from .batch import OutputBusyError, SourceError
+    from .batch import OutputBusyError, OutputError, RaySettings, SourceError
     from .batch import run_batch as batch
     from .batch.ray_engine import RayMissingError
 
-    if args.jobs is not None and args.jobs < 1:
-        print("ktp-ocr batch: --jobs must be at least 1", file=sys.stderr)
+    if problem := _batch_usage_error(args):
+        print(f"ktp-ocr batch: {problem}", file=sys.stderr)
         return USAGE_EXIT_CODE
-    if args.address and args.engine != "ray":
-        print("ktp-ocr batch: --address needs --engine ray", file=sys.stderr)
-        return USAGE_EXIT_CODE
-    if not Path(args.out).parent.is_dir():
-        print(f"ktp-ocr batch: no folder for --out {args.out}", file=sys.stderr)
-        return USAGE_EXIT_CODE
+    ray_log = None if args.verbose or args.engine != "ray" else f"{args.out}.ray.log"
+    ray = RaySettings(address=args.address, connect_timeout_s=args.connect_timeout, log=ray_log)
     try:
         summary = batch(
             args.sources,
@@ -154,14 +176,14 @@ def run_batch(args: argparse.Namespace) -> int:
             options=_reader_options(args),
             jobs=args.jobs,
             engine=args.engine,
-            address=args.address,
             progress=False if args.quiet else None,
+            ray=ray,
         )
-    except (SourceError, OutputBusyError, RayMissingError) as exc:
+    except (SourceError, OutputError, OutputBusyError, RayMissingError) as exc:
         print(f"ktp-ocr batch: {exc}", file=sys.stderr)
         return USAGE_EXIT_CODE
-    except ConnectionError as exc:  # Ray: no cluster at --address
-        print(f"ktp-ocr batch: cannot reach the Ray cluster: {exc}", file=sys.stderr)
+    except ConnectionError as exc:  # Ray: no cluster at --address, or none in time
+        print(f"ktp-ocr batch: {exc}{_ray_log_hint(ray_log)}", file=sys.stderr)
         return STATUS_CODES[Status.FAILED].exit_code
     except BrokenProcessPool:
         print(f"ktp-ocr batch: a worker died (out of memory?); {RESUME_HINT}", file=sys.stderr)
@@ -169,8 +191,19 @@ def run_batch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"ktp-ocr batch: interrupted; {RESUME_HINT}", file=sys.stderr)
         return INTERRUPTED_EXIT_CODE
-    print(summary.format(), file=sys.stderr)
+    print(summary.format() + _ray_log_hint(ray_log), file=sys.stderr)
     return 0
+
+
+def _ray_log_hint(ray_log: str | None) -> str:
+    """Where Ray's own output went, as a line to add; an empty log is removed and not mentioned."""
+    log = Path(ray_log) if ray_log else None
+    if log is None or not log.exists():
+        return ""
+    if log.stat().st_size == 0:
+        log.unlink()
+        return ""
+    return f"\nRay's own output: {log} (-v: on the terminal)"
 
 
 def _reading_flags(p: argparse.ArgumentParser, threads_help: str = "default 1: least CPU per card") -> None:
@@ -196,7 +229,9 @@ def _with_exit_codes(sub: Subcommands, name: str, help: str, description: str) -
 
 def _add_read(sub: Subcommands) -> None:
     p = _with_exit_codes(sub, "read", help="read one or more KTP images", description="Read images, folders, @lists.")
-    p.add_argument("images", nargs="+", metavar="SOURCE", help="an image or PDF, a folder, or @list.txt")
+    p.add_argument(
+        "images", nargs="+", metavar="SOURCE", help="an image or PDF, a folder, @list.txt, or - (standard input)"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per image per line")
     p.add_argument(
         "--images", dest="with_images", action="store_true", help="add the face and signature crops (base64 JPEG)"
@@ -217,10 +252,20 @@ def _add_batch(sub: Subcommands) -> None:
     )
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="an image or PDF, a folder (recursive), or @list.txt")
     p.add_argument("--out", required=True, metavar="OUT.jsonl", help="JSON Lines output, appended and resumed")
-    p.add_argument("--jobs", type=int, default=None, help="readers side by side (default: the cores)")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="readers side by side (default: the cores)")
     p.add_argument("--engine", choices=("local", "ray"), default="local", help="process pool here, or Ray Data")
     p.add_argument("--address", default=None, help="Ray cluster to join (default: start a local Ray)")
+    p.add_argument(
+        "--connect-timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds the Ray cluster at --address has to answer (default 30)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="Ray's own output on the terminal (default: in OUT.jsonl.ray.log)"
+    )
     p.add_argument("--images", dest="with_images", action="store_true", help="add the face and signature crops")
     _reading_flags(p, "default cores / jobs")
     p.set_defaults(func=run_batch)

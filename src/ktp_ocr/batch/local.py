@@ -8,12 +8,13 @@ interrupted run has little work lost.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
@@ -26,9 +27,13 @@ ORPHAN_CHECK_S = 1.0
 _reader: Any = None  # the worker process's reader, built once by _start_worker
 
 
-def read_local(files: Sequence[str], options: ReaderOptions, jobs: int) -> Iterator[Record]:
-    """Read ``files`` on ``jobs`` worker processes; yields a record per file as each finishes (any order)."""
-    if not files:
+def read_local(files: Iterable[str], options: ReaderOptions, jobs: int) -> Iterator[Record]:
+    """Read ``files`` on ``jobs`` worker processes; yields a record per file as each finishes (any order).
+
+    ``files`` is pulled lazily, as workers free up; no worker starts when it is empty."""
+    pulled = iter(files)
+    first = next(pulled, None)
+    if first is None:
         return
     context = multiprocessing.get_context("spawn")
     options_json = options.model_dump(mode="json")
@@ -36,7 +41,7 @@ def read_local(files: Sequence[str], options: ReaderOptions, jobs: int) -> Itera
         jobs, mp_context=context, initializer=_start_worker, initargs=(options_json, os.getpid())
     )
     try:
-        yield from _drain(pool, iter(files), jobs * IN_FLIGHT_PER_WORKER)
+        yield from _drain(pool, itertools.chain([first], pulled), jobs * IN_FLIGHT_PER_WORKER)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -9,6 +9,9 @@ readable on every node (a shared mount), as for any Ray Data file source. Ray is
 from __future__ import annotations
 
 import logging
+import socket
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from typing import Any
@@ -23,8 +26,15 @@ RECORD_FIELDS = tuple(f.name for f in fields(Record))
 MAX_BLOCKS = 10_000  # one file per block (results stream back card by card) up to this many blocks
 
 
+CONNECT_TIMEOUT_S = 30.0  # how long a cluster at --address has to answer
+
+
 class RayMissingError(ImportError):
     """Ray is an optional extra."""
+
+
+class RayUnreachableError(ConnectionError):
+    """No Ray cluster answered at the address in time; the message names the address."""
 
 
 class CardReader:
@@ -41,18 +51,22 @@ class CardReader:
 
 
 def read_ray(
-    files: Sequence[str], options: ReaderOptions, jobs: int | None, address: str | None
+    files: Sequence[str],
+    options: ReaderOptions,
+    jobs: int | None,
+    address: str | None,
+    connect_timeout_s: float = CONNECT_TIMEOUT_S,
 ) -> tuple[Iterator[Record], int]:
     """Records for ``files`` read by ``jobs`` Ray actors; starts a local Ray, or joins ``address``'s cluster.
 
     Returns the records (streamed, any order) and the number of actors. Threads per actor: ``options.threads``,
     else locally cores / jobs and on a cluster 1 (the least CPU per card), with jobs = the cluster's CPUs /
-    threads by default.
+    threads by default. A cluster that does not answer within ``connect_timeout_s`` is ``RayUnreachableError``.
     """
     ray = _import_ray()
     started = not ray.is_initialized()
     if started and address:
-        ray.init(address=address, logging_level=logging.WARNING)
+        connect(ray, address, connect_timeout_s)
     elif started:
         ray.init(num_cpus=available_cores(), include_dashboard=False, logging_level=logging.WARNING)
     cpus = int(ray.cluster_resources().get("CPU", 1))
@@ -64,6 +78,54 @@ def read_ray(
         threads = options.threads or threads_per_worker(jobs, cpus)
     options = options.model_copy(update={"threads": threads})
     return _stream(ray, files, options, jobs, stop=started), jobs
+
+
+def connect(ray: Any, address: str, timeout_s: float) -> None:
+    """Join the cluster at ``address`` within ``timeout_s`` or raise ``RayUnreachableError`` naming it.
+
+    Left alone, ``ray.init`` retries an address that does not answer for minutes, printing warnings; here its
+    port must accept a connection by the deadline, and ``ray.init`` itself (a port that accepts but is no Ray
+    head) must return by then too: it runs in a daemon thread, abandoned if it does not.
+    """
+    deadline = time.monotonic() + timeout_s
+    _wait_for_port(address, timeout_s, deadline)
+    failure: list[BaseException] = []
+
+    def init() -> None:
+        try:
+            ray.init(address=address, logging_level=logging.WARNING)
+        except BaseException as exc:  # handed to the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=init, name="ray-connect", daemon=True)
+    thread.start()
+    thread.join(max(0.0, deadline - time.monotonic()))
+    if thread.is_alive():
+        raise RayUnreachableError(f"no Ray cluster answered at {address} within {timeout_s:g} s")
+    if failure and isinstance(failure[0], ConnectionError):
+        raise RayUnreachableError(f"cannot join the Ray cluster at {address}: {failure[0]}") from failure[0]
+    if failure:
+        raise failure[0]
+
+
+def _wait_for_port(address: str, timeout_s: float, deadline: float) -> None:
+    """Until ``deadline``, try to open a TCP connection to ``address``'s host:port (a head starting up may take
+    a moment); an address without a port (``auto``) is left to Ray."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            socket.create_connection((host, int(port)), timeout=max(0.1, min(2.0, remaining))).close()
+            return
+        except OSError as exc:
+            if time.monotonic() >= deadline:
+                reason = exc.strerror or str(exc) or type(exc).__name__
+                raise RayUnreachableError(
+                    f"no Ray cluster answered at {address} within {timeout_s:g} s ({reason})"
+                ) from exc
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
 
 def _stream(ray: Any, files: Sequence[str], options: ReaderOptions, jobs: int, stop: bool) -> Iterator[Record]:
@@ -90,7 +152,12 @@ def _pipeline(ray: Any, files: Sequence[str], options: ReaderOptions, jobs: int)
     )
     for row in dataset.iter_rows():
         yield Record(
-            str(row["file"]), str(row["status"]), str(row["line"]), float(row["read_ms"]), float(row["cpu_ms"])
+            str(row["file"]),
+            str(row["status"]),
+            str(row["line"]),
+            float(row["read_ms"]),
+            float(row["cpu_ms"]),
+            str(row["sha256"]),
         )
 
 

@@ -57,3 +57,6 @@ if [ ${#needed[@]} -gt 0 ]; then
   rm -f "$log"
   for extra in "${EXTRAS[@]}"; do touch ".venv/.installed-$hash-$extra"; done
 fi
+# The project is installed editable: compile its source now, so that running it writes no bytecode next to it
+# (run.sh also sets PYTHONDONTWRITEBYTECODE; nothing is written at run time).
+.venv/bin/python -m compileall -q src >/dev/null

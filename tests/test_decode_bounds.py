@@ -133,6 +133,42 @@ def test_a_page_over_the_drawing_budget_is_refused_before_rendering() -> None:
     assert "too complex" in caught.value.message
 
 
+def _nested_forms_pdf(depth: int, content: bytes) -> bytes:
+    """A page drawing form 1, which draws form 2, ... down to form ``depth``, which draws ``content``."""
+    forms = []
+    for level in range(1, depth + 1):
+        body = content if level == depth else b"/X Do"
+        resources = b"" if level == depth else b"/XObject << /X %d 0 R >>" % (4 + level + 1)
+        stream = zlib.compress(body, 9)
+        forms.append(
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 300 200] /Resources << %s >> /Length %d "
+            b"/Filter /FlateDecode >>\nstream\n%s\nendstream" % (resources, len(stream), stream)
+        )
+    page_stream = zlib.compress(b"/X Do", 9)
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+            b"/Resources << /XObject << /X 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(page_stream), page_stream),
+            *forms,
+        ]
+    )
+
+
+def test_forms_nested_past_the_limit_are_refused_not_skipped() -> None:
+    """The budget counts what pdfium would draw at any depth: a heavy path hidden under 33 forms is a refusal."""
+    heavy = b"8 w\n" + b"0 0 m 300 200 l S\n0 200 m 300 0 l S\n" * 150_000
+    with pytest.raises(ImageRequirementError) as caught:
+        decode_image(_nested_forms_pdf(pdf_render.MAX_FORM_DEPTH + 1, heavy), ReaderOptions(render_timeout_s=60))
+    assert not isinstance(caught.value, RenderTimeoutError)
+    assert "nested forms" in caught.value.message
+    light = b"0 0 m 300 200 l S"
+    pixels = decode_image(_nested_forms_pdf(3, light), ReaderOptions())  # a form or two, as exported files have
+    assert int(pixels.min()) == 0
+
+
 def test_lines_under_the_budget_still_render() -> None:
     pixels = decode_image(_lines_pdf(20), ReaderOptions())
     assert pixels.shape == (556, 834, 3) and int(pixels.min()) == 0  # black lines on white

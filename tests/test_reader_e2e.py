@@ -9,11 +9,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ktp_ocr.decode import EXIF_TRANSPOSE
 from ktp_ocr.errors import Status
 from ktp_ocr.evaluation import CardLabels, score_fields
 from ktp_ocr.options import ReaderOptions
+from ktp_ocr.reader import KtpReader
 from ktp_ocr.result import FIELD_NAMES
 from ktp_ocr.synth import render_sample
+
+from .fakes import PassCounter
 
 SEEDS = (0, 1, 2)
 
@@ -79,6 +83,35 @@ def test_mirrored_card_is_read(reader, samples) -> None:  # type: ignore[no-unty
     result = reader.read(cv2.imencode(".png", img)[1].tobytes())
     assert result.fields.nik.value == entry["fields"]["nik"]
     assert result.card.mirrored
+
+
+# The pixels a camera stores for each EXIF orientation of an upright card: the inverse of the transpose that
+# shows it upright (orientations 6 and 8 are each other's inverse; the others undo themselves).
+STORED = {2: 2, 3: 3, 4: 4, 5: 5, 6: 8, 7: 7, 8: 6}
+
+
+def _tagged(data: bytes, orientation: int) -> bytes:
+    """``data`` stored as a camera would with EXIF ``orientation``: transposed pixels and the tag to undo it."""
+    upright = Image.open(io.BytesIO(data)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    upright.transpose(EXIF_TRANSPOSE[STORED[orientation]]).save(buf, format="PNG", exif=exif)
+    return buf.getvalue()
+
+
+def test_every_exif_orientation_reads_like_upright_in_as_many_passes(reader, samples) -> None:  # type: ignore[no-untyped-def]
+    """EXIF is applied before the orientation search: a mirrored or transposed file costs no extra pass."""
+    data, _entry = samples[1]
+    counted = KtpReader(engine=PassCounter(reader.engine))
+    upright = counted.read(data)
+    passes = counted.engine.passes
+    for orientation in range(2, 9):
+        counted.engine.passes = 0
+        result = counted.read(_tagged(data, orientation))
+        assert counted.engine.passes == passes, orientation
+        assert result.fields.values() == upright.fields.values(), orientation
+        assert not result.card.mirrored
 
 
 def test_not_an_image_is_a_typed_failure(reader) -> None:  # type: ignore[no-untyped-def]

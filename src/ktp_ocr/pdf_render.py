@@ -45,7 +45,9 @@ MAX_PATH_SEGMENTS = 200_000
 # makes pdfium allocate without end (the child then fails or dies, and the read answers FILE_INVALID_FORMAT) before
 # the host's OOM killer picks a victim, maybe the service itself.
 MAX_RENDER_MEMORY = 2 * 1024**3
-MAX_FORM_DEPTH = 32  # deeper form XObjects are not counted (the deadline still covers them)
+# Form XObjects nested deeper than this are a refusal, like a page over the budget: the walk must count all that
+# pdfium would draw, and a card's page nests a form or two (an exported emblem), never dozens.
+MAX_FORM_DEPTH = 32
 _LENGTH = struct.Struct(">Q")
 _MAX_HEADER = 4096  # bytes of one JSON header line
 _RENDER = b"R"
@@ -211,8 +213,8 @@ def _read_pdf(inp: IO[bytes]) -> bytes:
 def _drawing_cost(
     pdfium_c: Any, container: Any, is_form: bool, depth: int, tally: list[int], limits: tuple[int, int]
 ) -> None:
-    """Add the objects and path segments under ``container`` to ``tally``, stopping once a limit is passed, so
-    the walk itself costs at most the budget."""
+    """Add the objects and path segments under ``container`` to ``tally`` (objects, segments, forms nested too
+    deep), stopping once a limit is passed, so the walk itself costs at most the budget."""
     if is_form:
         count, get = pdfium_c.FPDFFormObj_CountObjects(container), pdfium_c.FPDFFormObj_GetObject
     else:
@@ -225,9 +227,12 @@ def _drawing_cost(
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             tally[1] += max(int(pdfium_c.FPDFPath_CountSegments(obj)), 0)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth >= MAX_FORM_DEPTH:
+                tally[2] += 1
+                return
             _drawing_cost(pdfium_c, obj, True, depth + 1, tally, limits)
-        if tally[0] > limits[0] or tally[1] > limits[1]:
+        if tally[0] > limits[0] or tally[1] > limits[1] or tally[2]:
             return
 
 
@@ -266,12 +271,12 @@ def _child(argv: list[str], inp: IO[bytes], out: IO[bytes]) -> int:
     if inp.read(1) != _RENDER:
         return 0
     try:
-        tally = [0, 0]
+        tally = [0, 0, 0]
         _drawing_cost(pdfium_c, page.raw, False, 0, tally, (max_objects, max_segments))
-        if tally[0] > max_objects or tally[1] > max_segments:
+        if tally[0] > max_objects or tally[1] > max_segments or tally[2]:
             message = (
-                f"The PDF page is too complex to render: more than {max_objects} drawing objects or "
-                f"{max_segments} path segments."
+                f"The PDF page is too complex to render: more than {max_objects} drawing objects, "
+                f"{max_segments} path segments or {MAX_FORM_DEPTH} nested forms."
             )
             _send(out, {"error": "too_complex", "message": message})
             return 0

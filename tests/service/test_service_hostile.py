@@ -1,4 +1,4 @@
-"""Hostile requests: a body is read only once its request holds a pool place, and what a client breaks is a 4xx.
+"""Hostile requests: a body is never read for a request refused BUSY, and what a client breaks is a 4xx.
 
 These drive the ASGI app directly with a ``receive`` that counts its calls (and can disconnect or stall), so the
 tests see exactly how much of a body the service asked for. No timing thresholds: a stalled body never arrives.
@@ -13,9 +13,9 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from asgi_calls import Exchange, call
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from service_fakes import FakeReader, image_bytes
@@ -59,66 +59,6 @@ OCR_ROUTES: dict[str, Callable[[], tuple[bytes, str]]] = {
     "/ocr/ktp": lambda: (json.dumps({"filename": "card.jpg"}).encode(), "application/json"),
 }
 READS_JSON_FIRST = {"/ocr/ktp"}  # its JSON names a file and is read before the place is taken
-
-
-class Exchange:
-    """One request driven straight through the ASGI app."""
-
-    def __init__(self, chunks: list[bytes], *, then: str = "end") -> None:
-        self.chunks = list(chunks)
-        self.then = then  # "end": the last chunk ends the body; "disconnect": the client leaves; "stall": hangs
-        self.receive_calls = 0
-        self.sent: list[dict[str, Any]] = []
-
-    async def receive(self) -> dict[str, Any]:
-        self.receive_calls += 1
-        if self.chunks:
-            chunk = self.chunks.pop(0)
-            more = bool(self.chunks) or self.then != "end"
-            return {"type": "http.request", "body": chunk, "more_body": more}
-        if self.then == "stall":
-            await asyncio.Event().wait()
-        return {"type": "http.disconnect"}
-
-    async def send(self, message: dict[str, Any]) -> None:
-        self.sent.append(message)
-
-    @property
-    def status(self) -> int:
-        return int(next(m["status"] for m in self.sent if m["type"] == "http.response.start"))
-
-    @property
-    def body(self) -> bytes:
-        return b"".join(m.get("body", b"") for m in self.sent if m["type"] == "http.response.body")
-
-    @property
-    def headers(self) -> dict[str, str]:
-        start = next(m for m in self.sent if m["type"] == "http.response.start")
-        return {k.decode().lower(): v.decode() for k, v in start["headers"]}
-
-
-async def call(
-    app: FastAPI, path: str, exchange: Exchange, content_type: str | None = None, method: str = "POST"
-) -> Exchange:
-    headers = [(b"host", b"testserver")]
-    if content_type:
-        headers.append((b"content-type", content_type.encode()))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-    await app(scope, exchange.receive, exchange.send)  # type: ignore[arg-type]
-    return exchange
 
 
 def service(app: FastAPI) -> ServiceState:

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -51,7 +52,29 @@ def test_openapi_declares_the_result_and_its_status_enum(client: TestClient) -> 
     status = resolve(spec, result["properties"]["status"])
     assert status["enum"] == [s.value for s in Status]
     failure = resolve(spec, responses["422"]["content"]["application/json"]["schema"])
-    assert set(failure["properties"]["status"]["enum"]) == {s.value for s in Status} | set(SERVICE_STATUSES)
+    failure_status = resolve(spec, failure["properties"]["status"])
+    assert set(failure_status["enum"]) == {s.value for s in Status} | set(SERVICE_STATUSES)
+
+
+def test_every_error_answer_is_one_model_with_one_status_enum(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for code, answer in operations.get("post", {}).get("responses", {}).items():
+            schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+            if code != "200" and path in ("/v1/ktp", "/ocr/v1/ktp", "/ocr/v1/ktp/qualities", "/ocr"):
+                assert schema == {"$ref": "#/components/schemas/ErrorEnvelope"}, (path, code)
+    schemas = spec["components"]["schemas"]
+    enums = [name for name, schema in schemas.items() if "enum" in schema]
+    assert sorted(enums) == ["ErrorStatus", "Status"]  # the result's status, and the failures' one enum
+    assert "HTTPValidationError" not in schemas  # never sent: a bad parameter is 400 in the envelope
+    assert "securitySchemes" not in spec["components"]  # no keys configured: nothing to authorize
+
+
+def test_with_api_keys_the_document_declares_the_key_schemes(make_client: Callable[..., TestClient]) -> None:
+    spec = make_client(api_keys="k1").get("/openapi.json").json()
+    assert set(spec["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    assert spec["paths"]["/v1/ktp"]["post"]["security"] == [{"bearer": []}, {"apiKey": []}]
+    assert spec["paths"]["/healthz"]["get"]["security"] == []  # public routes need no key
 
 
 def test_metrics_have_stage_histograms_and_build_info(client: TestClient, jpeg: bytes) -> None:
@@ -62,7 +85,7 @@ def test_metrics_have_stage_histograms_and_build_info(client: TestClient, jpeg: 
     assert 'ktp_ocr_read_stage_duration_seconds_bucket{le="0.5",stage="ocr"} 1.0' in text  # 250 ms
     from ktp_ocr import __version__
 
-    assert f'ktp_ocr_build_info{{backend="auto",version="{__version__}"}} 1.0' in text  # fake: no engine
+    assert f'ktp_ocr_build_info{{backend="onnxruntime",version="{__version__}"}} 1.0' in text  # fake: no engine
 
 
 def test_favicon_is_served_and_linked(client: TestClient) -> None:

@@ -1,4 +1,5 @@
-"""Seed 001's ``/ocr/ktp`` and symbolic links: a link is never followed, not even one swapped in mid-request.
+"""Seed 001's ``/ocr/ktp`` and links: a symbolic link is never followed, not even one swapped in mid-request, and a
+file with more than one hard link is refused.
 
 The route used to resolve the name, check it, and open it again by name: a link put in place between the check
 and the open was followed, and a file outside the uploads folder was read. Now the file is opened once, walking
@@ -86,6 +87,22 @@ def test_link_to_a_folder_outside_is_refused(make_client: Callable[..., TestClie
     assert code == 400 and body["message"] == OUTSIDE
     with pytest.raises(UploadRefused):
         open_upload(tree, "elsewhere/secret.jpg")
+
+
+def test_a_hard_link_to_a_file_outside_is_refused(make_client: Callable[..., TestClient], tree: Path) -> None:
+    """A hard link is the file itself, wherever else it is reachable from: a file with two names is refused."""
+    os.link(tree.parent / "secret.jpg", tree / "hard.jpg")
+    code, body = post(make_client(uploads_dir=tree), "hard.jpg")
+    assert code == 400 and body["message"] == OUTSIDE
+    with pytest.raises(UploadRefused):
+        open_upload(tree, "hard.jpg")
+    os.unlink(tree.parent / "secret.jpg")  # the outside name gone, the file has one name again: it reads
+    assert post(make_client(uploads_dir=tree), "hard.jpg")[0] != 400
+
+
+def test_without_an_uploads_folder_the_route_says_which_setting_enables_it(client: TestClient) -> None:
+    code, body = post(client, "card.jpg")
+    assert code == 404 and "KTP_OCR_UPLOADS_DIR" in str(body["message"])
 
 
 def test_link_inside_the_folder_is_refused_alike(make_client: Callable[..., TestClient], tree: Path) -> None:

@@ -14,9 +14,11 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from .compat import routers as compat_routers
-from .errors import install_error_handlers
+from .errors import SafeJSONResponse, install_error_handlers
+from .limits import UploadGate
 from .metrics import Metrics
-from .middleware import ServiceMiddleware
+from .middleware import ServiceMiddleware, is_public
+from .openapi import install_openapi
 from .pool import OcrPool
 from .routes_v1 import router as v1_router
 from .settings import ServiceSettings
@@ -51,6 +53,7 @@ def build_state(reader: ReaderLike | None, settings: ServiceSettings) -> Service
         metrics=Metrics(backend=lambda: holder.backend),
         api_keys=settings.load_api_keys(),
         base_options=base,
+        uploads=UploadGate(settings.body_policy()),
     )
     state.metrics.queue_depth.set_function(lambda: state.pool.queued)
     state.metrics.busy_workers.set_function(lambda: state.pool.running)
@@ -78,6 +81,7 @@ def create_app(reader: ReaderLike | None = None, settings: ServiceSettings | Non
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        default_response_class=SafeJSONResponse,
         docs_url=docs_url,
         redoc_url=None if offline else "/redoc",
     )
@@ -89,11 +93,12 @@ def create_app(reader: ReaderLike | None = None, settings: ServiceSettings | Non
     _mount_page(app, settings)
     if offline:
         _mount_offline_docs(app, offline)
+    install_openapi(app, keys_required=lambda: bool(state.api_keys), public=is_public)
     app.add_middleware(
         ServiceMiddleware,
         metrics=state.metrics,
         api_keys=lambda: state.api_keys,
-        max_body_bytes=settings.max_body_bytes,
+        uploads=state.uploads,
     )
     return app
 

@@ -29,7 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--port", type=int, default=None, help="port (default 8000)")
     parser.add_argument("--workers", type=int, default=None, help="OCR workers, one reader each (default 2)")
     parser.add_argument("--threads", type=int, default=None, help="threads per worker (default cores / workers)")
-    parser.add_argument("--backend", choices=("auto", "openvino", "onnxruntime"), default=None, help="OCR runtime")
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "openvino", "onnxruntime"),
+        default=None,
+        help="OCR runtime (default onnxruntime: flat memory under load)",
+    )
     parser.add_argument("--queue", type=int, default=None, help="requests that may wait for a worker (default 8)")
     parser.add_argument("--timeout", type=float, default=None, help="per-request OCR time limit, seconds (default 60)")
     parser.add_argument("--uploads-dir", default=None, help="folder for the /ocr/ktp compatibility route")
@@ -58,6 +63,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Start the server; returns the exit code (``USAGE_EXIT_CODE`` for bad settings, 0 after a clean stop)."""
+    sys.dont_write_bytecode = True  # a server writes nothing at run time, bytecode next to the install included
     from pydantic import ValidationError
 
     try:

@@ -6,6 +6,7 @@ Reader statuses come from :data:`ktp_ocr.errors.STATUS_CODES`; the few outcomes 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -31,6 +32,7 @@ UNAUTHORIZED = "UNAUTHORIZED"
 NOT_FOUND = "NOT_FOUND"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+TOO_MANY_UPLOADS = "TOO_MANY_UPLOADS"
 BUSY = "BUSY"
 TIMEOUT = "TIMEOUT"
 NOT_READY = "NOT_READY"
@@ -40,11 +42,17 @@ SERVICE_STATUSES: dict[str, ServiceStatus] = {
     UNAUTHORIZED: ServiceStatus(401, "A valid API key is required (Authorization: Bearer <key> or x-api-key)."),
     NOT_FOUND: ServiceStatus(404, "No such route."),
     METHOD_NOT_ALLOWED: ServiceStatus(405, "Method not allowed on this route."),
-    REQUEST_TIMEOUT: ServiceStatus(408, "The request body did not arrive within the time limit."),
+    REQUEST_TIMEOUT: ServiceStatus(
+        408, "The request body did not arrive in time (a minimum rate after a grace period, and a time limit)."
+    ),
+    TOO_MANY_UPLOADS: ServiceStatus(429, "Too many uploads are open from this address; retry later."),
     BUSY: ServiceStatus(503, "All OCR workers are busy and the queue is full; retry later."),
     TIMEOUT: ServiceStatus(503, "Reading took longer than the configured time limit; retry later."),
     NOT_READY: ServiceStatus(503, "The OCR models are still loading; retry later."),
 }
+
+# What the body limits (:mod:`.limits`) answer while a body arrives: every route passes them on as they are.
+BODY_REFUSALS = frozenset({REQUEST_TIMEOUT, TOO_MANY_UPLOADS, BUSY})
 
 # nginx's code for "client closed request": what the metrics and the access log record for a request whose client
 # went away before its body was read. Not a server error, and no answer reaches anyone.
@@ -59,6 +67,7 @@ _HTTP_TO_STATUS: dict[int, str] = {
     408: REQUEST_TIMEOUT,
     413: Status.FILE_TOO_LARGE,
     415: Status.FILE_INVALID_FORMAT,
+    429: TOO_MANY_UPLOADS,
     503: BUSY,
 }
 
@@ -96,12 +105,34 @@ class ServiceError(Exception):
         return http_status(self.status)
 
 
+ECHO_MAX_CHARS = 200
+
+
+def echo(value: str, limit: int = ECHO_MAX_CHARS) -> str:
+    """A string from the request, safe to put back into an answer: at most ``limit`` characters, and every
+    character the UTF-8 encoder refuses (a lone surrogate, sent as ``"\\udcff"`` in JSON) written as its escape.
+    """
+    short = value[:limit] + ("..." if len(value) > limit else "")
+    return short.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def envelope(status: str, reason: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"status": str(status), "reason": reason or default_reason(status), **extra}
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON that always encodes: text from a request that reached an answer unescaped (a lone surrogate the UTF-8
+    encoder refuses) is written as a JSON ``\\u`` escape instead of failing the answer with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 def error_response(status: str, reason: str | None = None, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(envelope(status, reason), status_code=http_status(status), headers=dict(headers or {}))
+    return SafeJSONResponse(envelope(status, reason), status_code=http_status(status), headers=dict(headers or {}))
 
 
 def _validation_status(exc: RequestValidationError) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""One pure-ASGI middleware in front of everything: request id, API key, body limit, metrics and access log.
+"""One pure-ASGI middleware in front of everything: request id, API key, body limits, metrics and access log.
 
 It sits outside FastAPI's exception handling, so whatever it refuses (401, 413) it answers itself in the same
 ``{"status", "reason"}`` envelope, and every answer, refused or not, carries ``Request-Id`` and is counted.
@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import Status
 from .errors import CLIENT_CLOSED, UNAUTHORIZED, envelope, http_status
-from .limits import declared_length, limited_receive, too_large_message
+from .limits import BodyReceiver, UploadGate, declared_length, too_large_message
 from .metrics import Metrics
 
 log = logging.getLogger("ktp_ocr.service.access")
@@ -81,12 +81,12 @@ class ServiceMiddleware:
     """Everything that must happen to every request, whatever route answers it."""
 
     def __init__(
-        self, app: ASGIApp, *, metrics: Metrics, api_keys: Callable[[], frozenset[str]], max_body_bytes: int
+        self, app: ASGIApp, *, metrics: Metrics, api_keys: Callable[[], frozenset[str]], uploads: UploadGate
     ) -> None:
         self.app = app
         self.metrics = metrics
         self.api_keys = api_keys
-        self.max_body_bytes = max_body_bytes
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,6 +97,7 @@ class ServiceMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         code = 500  # what is recorded when the app raises before answering: ServerErrorMiddleware answers 500
         answered = False
+        body = BodyReceiver(receive, scope, self.uploads)  # every route's body: slot, rate and size limits
 
         async def send_with_id(message: Message) -> None:
             nonlocal code, answered
@@ -114,7 +115,7 @@ class ServiceMiddleware:
                 status, reason = refusal
                 await _send_envelope(send_with_id, status, reason)
             else:
-                await self.app(scope, limited_receive(receive, self.max_body_bytes), send_with_id)
+                await self.app(scope, body, send_with_id)
         except ClientDisconnect:
             # The client left mid-body and no handler answered it (the app's handler answers 499): not a server
             # error, no traceback. Answer 499 for the record; nobody is there to read it.
@@ -122,6 +123,7 @@ class ServiceMiddleware:
                 await send_with_id({"type": "http.response.start", "status": CLIENT_CLOSED, "headers": []})
                 await send_with_id({"type": "http.response.body", "body": b""})
         finally:
+            body.close()
             elapsed = time.perf_counter() - started
             route = _route_template(scope)
             self.metrics.observe(scope["method"], route, code, elapsed)
@@ -135,8 +137,9 @@ class ServiceMiddleware:
         if keys and not is_public(scope["path"]) and not key_is_valid(presented_key(scope), keys):
             return UNAUTHORIZED, None
         length = declared_length(scope.get("headers", []))
-        if length is not None and length > self.max_body_bytes:
-            return Status.FILE_TOO_LARGE, too_large_message(self.max_body_bytes)
+        limit = self.uploads.policy.max_bytes
+        if length is not None and length > limit:
+            return Status.FILE_TOO_LARGE, too_large_message(limit)
         return None
 
 

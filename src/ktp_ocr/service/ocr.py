@@ -1,30 +1,22 @@
 """Running one read on the pool and recording it: metrics (status, stage times) and a log line, NIK and name masked.
 
-Every OCR route takes its place in the pool with :func:`admission` *before* it reads the request body, reads the
-body with :func:`receive_body` (a deadline, as a slow upload holds its place meanwhile), then reads the card with
-:func:`run_read` in that place.
+Every OCR route checks :func:`open_for_reads` before it reads the request body (NOT_READY and BUSY cost no body),
+receives the body (its slot, rate and size are the middleware's, :mod:`.limits`), then reads the card with
+:func:`run_read`, which takes the pool place for the read.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import asynccontextmanager
-from typing import TypeVar
 
 from fastapi import Request
 
 from ..options import ReaderOptions
 from ..result import KtpResult
-from .errors import REQUEST_TIMEOUT, ServiceError
 from .logs import mask
-from .pool import Reservation
 from .state import ServiceState, get_state
 
 log = logging.getLogger("ktp_ocr.service.read")
-T = TypeVar("T")
-_RESERVATION = "ocr_reservation"
 
 
 def _read_sync(state: ServiceState, data: bytes, options: ReaderOptions) -> KtpResult:
@@ -36,34 +28,14 @@ def _read_sync(state: ServiceState, data: bytes, options: ReaderOptions) -> KtpR
             return KtpResult.from_error(exc)
 
 
-@asynccontextmanager
-async def admission(request: Request) -> AsyncIterator[Reservation]:
-    """This request's place in the pool, taken before its body is read: NOT_READY, or BUSY (503, Retry-After)
-    when every place is taken, both without reading a byte. Nested use (a route, then ``read_with``) shares one."""
-    held = getattr(request.state, _RESERVATION, None)
-    if isinstance(held, Reservation):
-        yield held
-        return
+def open_for_reads(request: Request) -> ServiceState:
+    """NOT_READY, or BUSY (503, Retry-After) when every pool place is taken, both before a byte of the body is
+    read. The body is then received in an upload slot (:mod:`.limits`) and the place is taken by
+    :func:`run_read` once it is in: a slow upload never holds a read place."""
     state = get_state(request)
-    state.reader.get()  # NOT_READY before taking a place or reading anything
-    async with state.pool.admit() as reservation:
-        setattr(request.state, _RESERVATION, reservation)
-        try:
-            yield reservation
-        finally:
-            setattr(request.state, _RESERVATION, None)
-
-
-async def receive_body(state: ServiceState, reading: Awaitable[T]) -> T:
-    """Await ``reading`` (the body being received and parsed) within ``body_timeout_s``, else REQUEST_TIMEOUT."""
-    deadline = asyncio.timeout(state.settings.body_timeout_s)
-    try:
-        async with deadline:
-            return await reading
-    except TimeoutError as exc:
-        if not deadline.expired():
-            raise
-        raise ServiceError(REQUEST_TIMEOUT) from exc
+    state.reader.get()
+    state.pool.check_room()
+    return state
 
 
 async def run_read(
@@ -71,12 +43,10 @@ async def run_read(
     data: bytes,
     options: ReaderOptions,
     request_id: str = "-",
-    reservation: Reservation | None = None,
 ) -> KtpResult:
-    """Read ``data`` on a worker thread within the pool's bounds and time limit, in ``reservation``'s place
-    (taken by :func:`admission`; a place is taken here when None)."""
+    """Read ``data`` on a worker thread within the pool's bounds and time limit (BUSY when no place is free)."""
     state.reader.get()  # fail fast with NOT_READY before taking a pool slot
-    result = await state.pool.run(lambda: _read_sync(state, data, options), reservation)
+    result = await state.pool.run(lambda: _read_sync(state, data, options))
     state.metrics.observe_read(result)
     fields = result.fields
     log.info(

@@ -5,9 +5,10 @@ runtime and OpenCV, which release the GIL, so threads give real parallelism in o
 keeps memory flat under load; a request that cannot even queue gets 503 with ``Retry-After`` at once instead of
 waiting behind a long line.
 
-Admission comes before the body: a route enters :meth:`OcrPool.admit` before it reads a byte of the request body
-and hands the reservation to :meth:`OcrPool.run`, so a request refused BUSY costs no body memory at all, and at
-most ``workers + queue`` bodies are ever held at once (see :class:`OcrPool` for the memory this bounds).
+A place is taken once the request body is in, not while it arrives: a slow upload holds an upload slot
+(:mod:`.limits`, bounded in bytes, per client and by a minimum rate), never a read place, so ten or fifty slow
+sockets cannot keep cards from being read. A route checks :meth:`OcrPool.check_room` before it reads its body (a
+request that would be refused BUSY costs no body), then :meth:`OcrPool.run` takes the place for the read.
 
 Freed memory is handed back to the system (glibc only; a no-op elsewhere): large blocks are always mapped on
 their own (:func:`tune_malloc`), so an upload's body or a decoded image is unmapped as soon as it is freed, and
@@ -43,21 +44,20 @@ class Reservation:
 class OcrPool:
     """``workers`` threads and room for ``queue`` more requests; each read is given ``timeout_s`` seconds on a worker.
 
-    A place is taken by :meth:`admit` *before* the request body is read, so the pool bounds the bodies in memory
-    as well as the reads. Worst-case memory of the service, for W = workers, Q = queue, B = the largest request
-    body (``ServiceSettings.max_body_bytes``, about 4/3 x max_file_bytes), D = one read's decode peak (the
-    decoded image and its working copies, bounded by max_pixels: roughly 3-4 bytes x max_pixels at worst) and
-    M = one reader's models and runtime::
+    Worst-case memory of the service, for W = workers, Q = queue, B = the largest request body
+    (``ServiceSettings.max_body_bytes``, about 4/3 x max_file_bytes), U = the upload budget
+    (``upload_budget_bytes``, by default (W + Q) x B), D = one read's decode peak (the decoded image and its
+    working copies, bounded by max_pixels: roughly 3-4 bytes x max_pixels at worst) and M = one reader's models
+    and runtime::
 
-        (W + Q) x 3 x B          bodies: each admitted request holds at most B raw bytes, about 3 x B while a
-                                 base64 JSON body is parsed and decoded (2 x B for multipart or a raw body)
+        U                        bodies being received (upload slots, each counted at its declared length)
+      + (W + Q) x B              bodies in the pool: each holds its decoded file (at most B) until its read ends
+      + 2 x B                    the one body being parsed: base64 JSON is decoded on the event loop, one at a time
       + W x (D + M)              reads in progress and the readers
-      + C x 64 KiB               C open connections that hold no place: refused (BUSY) or not yet admitted
-                                 bodies are not read; uvicorn buffers about 64 KiB each before it stops reading
+      + C x 64 KiB               C open connections whose body is not being read (uvicorn's buffer each)
 
-    With the defaults (W=2, Q=8, max_file_bytes 20 MiB: B ~ 26.7 MiB) the body term is at most ~800 MiB while
-    ten base64 uploads are all being decoded at once, and ~200 MiB (10 x 20 MiB) once decoded. A slow upload
-    keeps its place while it trickles in, so ``body_timeout_s`` (settings) bounds how long it may.
+    With the defaults (W=2, Q=8, max_file_bytes 20 MiB: B ~ 26.7 MiB, U ~ 267 MiB) the body terms are at most
+    ~590 MiB; ordinary card photos (1-5 MB) use a small part of it.
     """
 
     def __init__(
@@ -94,6 +94,13 @@ class OcrPool:
 
     def _retry_headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after_s)}
+
+    def check_room(self) -> None:
+        """BUSY (503, Retry-After) when every place is taken now: a request checks it before it reads its body,
+        so that a body is not received only to be refused. Takes nothing: the place is taken by :meth:`admit`."""
+        with self._lock:
+            if self._pending >= self.capacity:
+                raise ServiceError(BUSY, headers=self._retry_headers())
 
     def _reserve(self) -> None:
         with self._lock:

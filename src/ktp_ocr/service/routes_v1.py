@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from ..result import KtpResult
-from .errors import NOT_READY, envelope, error_response, http_status
-from .ocr import admission, receive_body, run_read
+from .errors import NOT_READY, SafeJSONResponse, envelope, error_response, http_status
+from .ocr import open_for_reads, run_read
 from .openapi import BASE64_IMAGE, error_responses, image_body
 from .reqopts import ReadRequest
 from .shape import v1_body
@@ -62,12 +62,10 @@ async def read_ktp(
         check_flip_image=check_flip_image,
         validate_result=validate_result,
     )
-    state = get_state(request)
-    async with admission(request) as reservation:  # BUSY/NOT_READY before a byte of the body is read
-        upload = await receive_body(state, read_upload(request))
-        options = req.reader_options(state.base_options)
-        result = await run_read(state, upload.data, options, request.state.request_id, reservation)
-    return JSONResponse(v1_body(result, req), status_code=http_status(result.status))
+    state = open_for_reads(request)  # NOT_READY/BUSY before a byte of the body is read
+    upload = await read_upload(request)
+    result = await run_read(state, upload.data, req.reader_options(state.base_options), request.state.request_id)
+    return SafeJSONResponse(v1_body(result, req), status_code=http_status(result.status))
 
 
 @router.get("/healthz", tags=["ops"], summary="Liveness: the process answers")
@@ -80,7 +78,7 @@ async def readyz(request: Request) -> JSONResponse:
     state = get_state(request)
     if not state.reader.ready:
         return error_response(NOT_READY, state.reader.error and f"The reader failed to load: {state.reader.error}")
-    return JSONResponse(envelope("READY", "The OCR models are loaded.", queued=state.pool.queued))
+    return SafeJSONResponse(envelope("READY", "The OCR models are loaded.", queued=state.pool.queued))
 
 
 @router.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=Response)

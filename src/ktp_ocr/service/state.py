@@ -20,6 +20,7 @@ from fastapi import Request
 from ..options import ReaderOptions
 from ..result import KtpResult
 from .errors import NOT_READY, ServiceError
+from .limits import UploadGate
 from .metrics import Metrics
 from .pool import OcrPool
 from .settings import ServiceSettings
@@ -122,6 +123,7 @@ class ServiceState:
     metrics: Metrics
     api_keys: frozenset[str]
     base_options: ReaderOptions
+    uploads: UploadGate
 
 
 def get_state(request: Request) -> ServiceState:

@@ -11,9 +11,8 @@ from fastapi.responses import JSONResponse
 from ...errors import STATUS_CODES, KtpOcrError, Status
 from ...options import ReaderOptions
 from ...result import FieldResult, KtpResult
-from ..errors import http_status
-from ..ocr import admission, receive_body, run_read
-from ..state import get_state
+from ..errors import SafeJSONResponse, http_status
+from ..ocr import open_for_reads, run_read
 from ..uploads import read_upload
 
 # Statuses where the reader found no usable card or text: contracts without such codes call them "not a KTP".
@@ -27,19 +26,17 @@ def request_id(request: Request) -> str:
 async def read_with(
     request: Request, get_bytes: Callable[[], Awaitable[bytes]], options: ReaderOptions | None = None
 ) -> KtpResult:
-    """Always a KtpResult: failures to get the bytes become failure results; only BUSY/TIMEOUT/NOT_READY (and
-    REQUEST_TIMEOUT, a body too slow) raise.
+    """Always a KtpResult: failures to get the bytes become failure results; only BUSY/TIMEOUT/NOT_READY and the
+    body's own refusals (REQUEST_TIMEOUT, TOO_MANY_UPLOADS) raise.
 
-    The pool place is taken before ``get_bytes`` runs, so a refused request's body is never read (a route that
-    reads some of the body first holds :func:`~ktp_ocr.service.ocr.admission` around both; this shares it).
+    NOT_READY and BUSY are checked before ``get_bytes`` runs, so such a request's body is never read.
     """
-    state = get_state(request)
-    async with admission(request) as reservation:
-        try:
-            data = await receive_body(state, get_bytes())
-        except KtpOcrError as exc:
-            return KtpResult.failure(exc.status, exc.message)
-        return await run_read(state, data, options or state.base_options, request_id(request), reservation)
+    state = open_for_reads(request)
+    try:
+        data = await get_bytes()
+    except KtpOcrError as exc:
+        return KtpResult.failure(exc.status, exc.message)
+    return await run_read(state, data, options or state.base_options, request_id(request))
 
 
 async def read_uploaded(request: Request, options: ReaderOptions | None = None) -> KtpResult:
@@ -77,7 +74,7 @@ def reason_of(status: Status) -> str:
 
 
 def respond(body: dict[str, Any], code: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=code)
+    return SafeJSONResponse(body, status_code=code)
 
 
 # The two Flask services print the same nested layout; only their envelopes differ.

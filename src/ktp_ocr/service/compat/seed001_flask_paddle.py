@@ -1,16 +1,17 @@
 """Seed 001, a Flask/PaddleOCR service: ``POST /ocr/ktp`` with JSON ``{"filename"}`` naming a file in a folder.
 
-The folder is ``KTP_OCR_UPLOADS_DIR``; without it every name is "File not found". A name that is absolute, holds
-a NUL, a backslash, an empty component or a ``..``, or passes through a symbolic link (wherever the link points)
-is refused with 400. The file is opened once, component by component from a descriptor of the folder with
-``O_NOFOLLOW`` (:func:`open_upload`), and read from that descriptor: a link swapped in after a check is never
-followed (the name is not resolved and then opened again by name). Envelope ``{status, error, message, data}``
-with the original's messages:
+The folder is ``KTP_OCR_UPLOADS_DIR``; without it the route answers 404 saying so. A name that is absolute, is
+not valid UTF-8 text (a lone surrogate), holds a NUL, a backslash, an empty component or a ``..``, passes through
+a symbolic link (wherever the link points), or names a file with more than one hard link (a hard link to a file
+outside the folder is indistinguishable from that file) is refused with 400. The file is opened once, component
+by component from a descriptor of the folder with ``O_NOFOLLOW`` (:func:`open_upload`), and read from that
+descriptor: a link swapped in after a check is never followed (the name is not resolved and opened again).
+Envelope ``{status, error, message, data}`` with the original's messages:
 
 - 400 "Bad Request: Missing JSON body" / "Bad Request: 'filename' key is missing";
 - 400 "Bad Request: 'filename' must name a file inside the uploads folder" (ours: traversal, and any link: a
   link is answered alike whether it points inside or outside, so the answer tells nothing about its target);
-- 404 "File not found: <name>";
+- 404 "File not found: <name>" (the name as sent, escaped: no character the JSON encoder refuses);
 - reader failures keep our status table's code (413/415/422; the original said 500 for every one) with
   "Could not extract data from the image." (and FAILED stays 500, "An internal server error occurred: ...").
 """
@@ -26,9 +27,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from ...errors import FileTooLargeError, NoFileError, Status
+from ...errors import FileTooLargeError, NoFileError, Status, size_text
 from ...result import KtpResult
-from ..errors import ServiceError
+from ..errors import BODY_REFUSALS, ServiceError, echo
 from ..openapi import FLASK_ERROR_SCHEMA, error_responses
 from ..state import get_state
 from ..uploads import read_json
@@ -60,14 +61,26 @@ _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _READ_CHUNK = 1 << 20
 
 
+NO_FOLDER = "File not found: no uploads folder is configured (set KTP_OCR_UPLOADS_DIR to enable /ocr/ktp)"
+
+
 def _components(name: str) -> list[str]:
-    """The name's path components; UploadRefused for anything but a plain relative path."""
-    if not name or "\x00" in name or "\\" in name or name.startswith("/"):
+    """The name's path components; UploadRefused for anything but a plain relative path of UTF-8 text."""
+    if not name or "\x00" in name or "\\" in name or name.startswith("/") or not _is_text(name):
         raise UploadRefused(name)
     parts = [part for part in name.split("/") if part != "."]
     if not parts or any(part in ("", "..") for part in parts):
         raise UploadRefused(name)
     return parts
+
+
+def _is_text(name: str) -> bool:
+    """False for a string with a lone surrogate (JSON allows ``"\\udcff"``): no file name, and unprintable."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _open_at(part: str, flags: int, dir_fd: int) -> int:
@@ -112,8 +125,11 @@ def open_upload(folder: Path | None, name: str) -> int:
     finally:
         os.close(fd)
     try:
-        if not stat.S_ISREG(os.fstat(file_fd).st_mode):
+        info = os.fstat(file_fd)
+        if not stat.S_ISREG(info.st_mode):
             raise FileNotFoundError(errno.ENOENT, "not a regular file", name)
+        if info.st_nlink > 1:  # a hard link: the same file may be reachable from outside the folder
+            raise UploadRefused(name)
     except BaseException:
         os.close(file_fd)
         raise
@@ -137,14 +153,14 @@ def _file_bytes(folder: Path | None, name: str, limit: int) -> bytes:
     try:
         size = os.fstat(fd).st_size
         if size > limit:
-            raise FileTooLargeError(f"The file is {size} bytes; the limit is {limit} bytes.")
+            raise FileTooLargeError(f"The file is {size_text(size)}; the limit is {size_text(limit, up=False)}.")
         chunks: list[bytes] = []
         total = 0
         while chunk := os.read(fd, min(_READ_CHUNK, limit + 1 - total)):  # one byte past the limit: it grew
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
-                raise FileTooLargeError(f"The file is over the limit of {limit} bytes.")
+                raise FileTooLargeError(f"The file is over the limit of {size_text(limit, up=False)}.")
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -183,20 +199,24 @@ async def ocr_ktp(request: Request) -> JSONResponse:
     state = get_state(request)
     try:
         payload = await read_json(request, max_bytes=MAX_JSON_BYTES)  # no pool place yet: keep it small
-    except (ServiceError, NoFileError):
+    except ServiceError as exc:
+        if exc.status in BODY_REFUSALS:
+            raise
+        return _error(400, MISSING_JSON)
+    except NoFileError:
         return _error(400, MISSING_JSON)
     name = payload.get("filename")
     if not isinstance(name, str) or not name:
         return _error(400, MISSING_NAME)
     if state.settings.uploads_dir is None:
-        return _error(404, f"File not found: {name}")
+        return _error(404, NO_FOLDER)
     if (found := _check_upload(state.settings.uploads_dir, name)) != 200:  # opened without following links
-        return _error(found, OUTSIDE if found == 400 else f"File not found: {name}")
+        return _error(found, OUTSIDE if found == 400 else f"File not found: {echo(name)}")
 
     async def get_bytes() -> bytes:
         try:
             return _file_bytes(state.settings.uploads_dir, name, state.settings.max_file_bytes)
         except (OSError, ValueError, UploadRefused) as exc:  # gone, or made a link, since the check
-            raise NoFileError(f"File not found: {name}") from exc
+            raise NoFileError(f"File not found: {echo(name)}") from exc
 
     return _result_response(await read_with(request, get_bytes))

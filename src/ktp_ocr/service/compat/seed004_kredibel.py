@@ -20,11 +20,10 @@ from fastapi.responses import JSONResponse
 
 from ...errors import NoFileError, Status
 from ...result import KtpResult
-from ..errors import REQUEST_TIMEOUT, ServiceError
-from ..ocr import admission, receive_body
+from ..errors import BODY_REFUSALS, ServiceError
+from ..ocr import open_for_reads
 from ..openapi import BASE64_IMAGE, KREDIBEL_ERROR_SCHEMA, error_responses, image_body
 from ..reqopts import ReadRequest
-from ..state import get_state
 from ..uploads import decode_base64, read_json
 from ._common import code_of, read_with, request_id, respond, values_renamed
 
@@ -128,17 +127,12 @@ DOC: dict[str, Any] = {
 
 @router.post("/v1/ocr/id/ktp", summary="Kredibel: read a KTP (base64 JSON)", **DOC)
 async def kredibel_ktp(request: Request) -> JSONResponse:
-    async with admission(request):  # the body holds the image: take the pool place before reading it
-        return await _kredibel_ktp(request)
-
-
-async def _kredibel_ktp(request: Request) -> JSONResponse:
     rid = request_id(request)
-    state = get_state(request)
+    state = open_for_reads(request)  # the body holds the image: NOT_READY/BUSY before reading it
     try:
-        payload = await receive_body(state, read_json(request))
+        payload = await read_json(request)
     except ServiceError as exc:
-        if exc.status == REQUEST_TIMEOUT:
+        if exc.status in BODY_REFUSALS:
             raise
         return _error(400, VALIDATION, {"_schema": ["Invalid input type."]})
     except NoFileError:

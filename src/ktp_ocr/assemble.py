@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .confidence import judge
 from .errors import STATUS_CODES, Status
 from .layout import FieldText
 from .locate import Alignment
@@ -37,10 +38,16 @@ def is_ktp(score: float) -> bool:
 
 
 def build_result(
-    raw: dict[str, FieldText], values: dict[str, Normalized], checked: Validation, alignment: Alignment, score: float
+    raw: dict[str, FieldText],
+    values: dict[str, Normalized],
+    checked: Validation,
+    alignment: Alignment,
+    score: float,
+    review_error_rate: float | None = 0.005,
 ) -> KtpResult:
     """The result of a card read to the end; ``score`` is its ``ktp_evidence``: too little of a KTP is
-    ``UNRECOGNIZED_DOCUMENT_TYPE``, with the fields read still returned."""
+    ``UNRECOGNIZED_DOCUMENT_TYPE``, with the fields read still returned. Confidences are calibrated and fields
+    marked for review at ``review_error_rate`` (None keeps the raw scores)."""
     warnings = list(checked.warnings)
     if alignment.other_cards:
         warnings.append(f"{alignment.other_cards} other card(s) in the image were not read")
@@ -58,7 +65,24 @@ def build_result(
     if not is_ktp(score):
         result.status = Status.UNRECOGNIZED_DOCUMENT_TYPE
         result.reason = STATUS_CODES[Status.UNRECOGNIZED_DOCUMENT_TYPE].reason
+    if review_error_rate is not None:
+        calibrate(result, review_error_rate)
     return result
+
+
+def calibrate(result: KtpResult, error_rate: float) -> None:
+    """Raw scores -> calibrated probabilities (percent), review flags and the card's decision."""
+    fields = {name: result.fields.get(name).model_dump() for name in FIELD_NAMES}
+    verdict = judge(fields, error_rate)
+    if verdict is None:  # no model shipped: raw scores stay, and nothing is accepted unchecked
+        result.review = list(FIELD_NAMES)
+        return
+    for name, probability in verdict.probability.items():
+        field = result.fields.get(name)
+        field.confidence = round(probability * 100, 1)
+        field.review = name in verdict.review
+    result.review = verdict.review
+    result.decision = "review" if verdict.review else "accept"
 
 
 def build_fields(raw: dict[str, FieldText], values: dict[str, Normalized], alignment: Alignment) -> KtpFields:
@@ -79,6 +103,7 @@ def build_fields(raw: dict[str, FieldText], values: dict[str, Normalized], align
                 value=norm.value if norm else None,
                 raw_text=text.text if text else None,
                 confidence=round(max(0.0, min(1.0, score * quality)) * 100, 1),
+                weakest_char=round(text.weakest, 4) if text and text.text else None,
                 polygon=_region_polygon(text.boxes, alignment) if text else None,
                 valid=bool(norm and norm.valid and norm.value),
                 warnings=list(norm.warnings) if norm else ["not found"],

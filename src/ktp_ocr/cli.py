@@ -65,14 +65,16 @@ def _reader_options(args: argparse.Namespace) -> ReaderOptions:
         requirements="strict" if getattr(args, "strict", False) else "permissive",
         backend=args.backend,
         threads=args.threads,
+        review_error_rate=args.review_error_rate,
+        calibrate=not args.uncalibrated,
     )
 
 
 def _table(result: KtpResult) -> str:
-    lines = [f"status: {result.status}  ({result.reason})"]
+    lines = [f"status: {result.status}  ({result.reason})  decision: {result.decision}"]
     for name in FIELD_NAMES:
         f = result.fields.get(name)
-        mark = "" if f.valid else "  !"
+        mark = ("" if f.valid else "  !") + ("  review" if f.review and result.decision == "review" else "")
         lines.append(f"  {name:<18} {f.value or '':<34} {f.confidence:5.1f}{mark}")
     if result.quality:
         raised = [name for name in QUALITY_CHECKS if name != "is_ktp" and getattr(result.quality, name)]
@@ -128,7 +130,7 @@ def _print_result(image: str, result: KtpResult, as_json: bool) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from .evaluation import evaluate, format_report, image_path, load_labels
+    from .evaluation import evaluate, format_reliability, format_report, image_path, load_labels, reliability_summary
     from .reader import KtpReader
 
     folder = Path(args.folder)
@@ -140,8 +142,12 @@ def run_eval(args: argparse.Namespace) -> int:
         reader.read(image_path(folder, names[0]))  # untimed: loads the models, so every timing is steady-state
     report = evaluate(folder, reader.read)
     print(format_report(report, with_misses=args.misses))
+    summary = report.summary()
+    if not args.uncalibrated:
+        print("\n" + format_reliability(reliability_summary(report)))
+        summary["reliability"] = reliability_summary(report, with_curve=True)
     if args.json:
-        Path(args.json).write_text(json.dumps(report.summary(), indent=2))
+        Path(args.json).write_text(json.dumps(summary, indent=2))
     return 0
 
 
@@ -213,6 +219,16 @@ def _reading_flags(p: argparse.ArgumentParser, threads_help: str = "default 1: l
         "--backend", choices=("auto", "openvino", "onnxruntime"), default="auto", help="OCR runtime (default auto)"
     )
     p.add_argument("--threads", type=int, default=0, help=f"threads per OCR call ({threads_help})")
+    p.add_argument(
+        "--review-error-rate",
+        type=float,
+        default=0.005,
+        metavar="RATE",
+        help="target error rate of the fields accepted without review (default 0.005)",
+    )
+    p.add_argument(
+        "--uncalibrated", action="store_true", help="raw scores, no review flags (scripts/fit_confidence.py input)"
+    )
 
 
 def _with_exit_codes(sub: Subcommands, name: str, help: str, description: str) -> argparse.ArgumentParser:

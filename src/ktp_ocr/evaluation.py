@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
+from . import reliability
 from .result import FIELD_NAMES, KtpResult
 from .text.chars import collapse
 
@@ -80,6 +81,7 @@ class CardScore:
     seconds: float
     timing_ms: dict[str, float]
     compared: dict[str, Compared] = field(default_factory=dict)  # field -> (expected, read)
+    judged: dict[str, tuple[float, bool]] = field(default_factory=dict)  # field -> (confidence 0-1, accepted)
 
     @property
     def all_right(self) -> bool:
@@ -165,11 +167,72 @@ def evaluate(
             seconds=result.timing_ms.get("total", 0.0) / 1000.0,
             timing_ms=result.timing_ms,
             compared=score_fields(labels, result.fields.values()),
+            judged={
+                name: (result.fields.get(name).confidence / 100.0, not result.fields.get(name).review)
+                for name in FIELD_NAMES
+            },
         )
         cards.append(card)
         if progress:
             progress(card)
     return Report(cards)
+
+
+def reliability_summary(report: Report, with_curve: bool = False) -> dict[str, Any]:
+    """How far the reported confidences and review flags can be trusted, per kind of field and overall."""
+    from .confidence import KINDS
+
+    groups: dict[str, list[tuple[str, str]]] = {"all": []}
+    for card in report.cards:
+        for name in card.compared:
+            groups["all"].append((card.file, name))
+            groups.setdefault(KINDS[name], []).append((card.file, name))
+    by_file = {card.file: card for card in report.cards}
+    summary = {group: _reliability(by_file, members, with_curve) for group, members in sorted(groups.items())}
+    return summary
+
+
+def _reliability(cards: Mapping[str, CardScore], members: list[tuple[str, str]], with_curve: bool) -> dict[str, Any]:
+    p = [cards[file].judged[name][0] for file, name in members]
+    right = [cards[file].compared[name].right for file, name in members]
+    per_card: dict[str, list[tuple[bool, bool]]] = {}
+    for file, name in members:
+        per_card.setdefault(file, []).append((cards[file].judged[name][1], cards[file].compared[name].right))
+    taken = reliability.acceptance(list(per_card.values()))
+    curve = reliability.coverage_curve(p, right)
+    area = reliability.auroc(p, right)
+    line: dict[str, Any] = {
+        "fields": len(p),
+        "ece": round(reliability.expected_calibration_error(p, right), 4),
+        "auroc": None if area is None else round(area, 4),
+        "accepted_share": round(taken.coverage, 4),
+        "accepted_accuracy": round(taken.accepted_accuracy, 4),
+        "cards_accepted_whole": round(taken.cards_share, 4),
+        "cards_accepted_with_a_wrong_field": taken.cards_accepted_wrong,
+        "coverage": reliability.accuracy_at(curve),
+    }
+    if with_curve:
+        line["curve"] = [[round(c.threshold, 4), round(c.coverage, 4), round(c.accuracy, 4)] for c in curve]
+    return line
+
+
+def format_reliability(summary: Mapping[str, Mapping[str, Any]]) -> str:
+    """The reliability table: ECE, AUROC, what the review flags accepted, and accuracy at given coverages."""
+    shares = "  ".join(f"{share:.0%}" for share in reliability.CURVE_POINTS)
+    head = f"{'kind':<8} {'fields':>6} {'ECE':>6} {'AUROC':>6} {'accepted':>9} {'right':>7} {'cards':>6}"
+    lines = [f"{head}  accuracy when accepting {shares}"]
+    for group, s in summary.items():
+        area = "-" if s["auroc"] is None else f"{s['auroc']:.3f}"
+        at = "  ".join("-" if v is None else f"{v:.3f}" for v in s["coverage"].values())
+        lines.append(
+            f"{group:<8} {s['fields']:>6} {s['ece']:>6.3f} {area:>6} {s['accepted_share']:>9.1%} "
+            f"{s['accepted_accuracy']:>7.2%} {s['cards_accepted_whole']:>6.1%}  {at}"
+        )
+    lines.append(
+        "(cards: share accepted whole; accepted cards with a wrong field: "
+        f"{summary['all']['cards_accepted_with_a_wrong_field'] if 'all' in summary else 0})"
+    )
+    return "\n".join(lines)
 
 
 def format_report(report: Report, with_misses: bool = False) -> str:

@@ -58,6 +58,16 @@ class ReaderOptions(BaseModel):
         "specification) with IMAGE_REQUIREMENT_FAILED; permissive: only the limits every read has apply (file size, "
         "pixels, an aspect ratio no capture of a card has, a PDF page too complex to render in time).",
     )
+    review_error_rate: float = Field(
+        0.005,
+        ge=0,
+        le=1,
+        description="Target error rate of the fields accepted without review: a field whose calibrated confidence "
+        "is below the matching threshold is marked review, and the card's decision is review.",
+    )
+    calibrate: bool = Field(
+        True, description="Calibrated confidences and review flags; False keeps the raw scores (to refit them)."
+    )
     max_file_bytes: int = Field(20 * 1024 * 1024, gt=0, description="Refuse larger files (FILE_TOO_LARGE).")
     max_pixels: int = Field(60_000_000, gt=0, description="Refuse images with more pixels (decompression bombs).")
     render_timeout_s: float = Field(

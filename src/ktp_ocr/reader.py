@@ -93,7 +93,7 @@ class KtpReader:
             checked = validate(values, foreign)
             values = checked.apply(values)
         score = ktp_evidence(reading.labels, values)
-        result = build_result(raw, values, checked, card, score)
+        result = build_result(raw, values, checked, card, score, opts.review_error_rate if opts.calibrate else None)
         if opts.with_quality:
             with _timed(timings, "quality"):
                 result.quality = assess_quality(image, card, is_ktp(score), score, printed_corners(reading))

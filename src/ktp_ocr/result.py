@@ -7,6 +7,8 @@ image's pixels, so a caller can show or audit each answer (as the GLAIR contract
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from .errors import STATUS_CODES, KtpOcrError, Status
@@ -16,13 +18,21 @@ Polygon = list[list[int]]
 
 
 class FieldResult(BaseModel):
-    """One printed field. ``value`` is None when the field was not found on the card."""
+    """One printed field. ``value`` is None when the field was not found on the card.
+
+    ``confidence`` is the calibrated probability, in percent, that ``value`` is what the card prints
+    (:mod:`ktp_ocr.confidence`); ``review`` says a person should check it at the reader's target error rate.
+    """
 
     value: str | None = None
     raw_text: str | None = None
     confidence: float = Field(0.0, ge=0, le=100)
+    weakest_char: float | None = Field(
+        None, ge=0, le=1, description="The recogniser's probability of the raw text's least certain character."
+    )
     polygon: Polygon | None = None
     valid: bool = False
+    review: bool = True
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -141,6 +151,10 @@ class KtpResult(BaseModel):
     quality: Quality | None = None
     images: CardImages | None = None
     warnings: list[str] = Field(default_factory=list)
+    decision: Literal["accept", "review"] = Field(
+        "review", description="accept: every field reached the target error rate; review: see ``review``."
+    )
+    review: list[str] = Field(default_factory=list, description="The fields a person should check.")
     timing_ms: dict[str, float] = Field(default_factory=dict)
 
     @classmethod

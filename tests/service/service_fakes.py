@@ -53,7 +53,8 @@ SPECIMEN_VALUES: dict[str, str] = {
 
 
 def specimen_result() -> KtpResult:
-    """A fixed synthetic read with polygons (one text line per field, stacked) and a low-confidence field."""
+    """A fixed synthetic read with polygons (one text line per field, stacked) and a low-confidence field, the one
+    field to review (as a calibrated read marks it)."""
     fields = {}
     for row, name in enumerate(FIELD_NAMES):
         y = 20 + row * 12
@@ -63,11 +64,19 @@ def specimen_result() -> KtpResult:
             confidence=45.0 if name == "golongan_darah" else 96.0,
             polygon=[[120, y], [300, y], [300, y + 10], [120, y + 10]],
             valid=name != "golongan_darah",
+            review=name == "golongan_darah",
         )
     card = CardInfo(detected=True, polygon=[[5, 5], [395, 5], [395, 250], [5, 250]], tilt=0.0, mirrored=False)
     quality = Quality(is_flash=True, specularity=False, scores={"is_flash": 0.7, "is_blurred": 0.1, "is_ktp": 0.95})
     timing_ms = {"decode": 3.0, "locate": 40.0, "ocr": 250.0, "validate": 0.5, "total": 300.0}  # as the reader times
-    return KtpResult(fields=KtpFields(**fields), card=card, quality=quality, timing_ms=timing_ms)
+    return KtpResult(
+        fields=KtpFields(**fields),
+        card=card,
+        quality=quality,
+        timing_ms=timing_ms,
+        decision="review",
+        review=["golongan_darah"],
+    )
 
 
 class FakeReader:

@@ -8,6 +8,8 @@ logged.
 
 from __future__ import annotations
 
+import base64
+import importlib
 import json
 import logging
 import random
@@ -116,3 +118,36 @@ def test_fuzzed_strings_in_every_field_of_every_route_answer_below_500(
     assert len(answers) == 8 * (6 * 2 + 6 * 3)
     assert not [answer for answer in answers if answer[1] >= 500 and answer[1] != 503]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+# Each contract route, the name its module reads through, and how its own FAILED answer looks.
+CONTRACTS = {
+    "/ocr": ("seed000_flask_tesseract", "read_uploaded", lambda code, body: code == 200 and body["error"] is True),
+    "/ocr/ktp": ("seed001_flask_paddle", "read_with", lambda code, body: code == 500 and body["error"] is True),
+    "/ocr/v1/ktp": ("seed002_glair", "read_uploaded", lambda code, body: code == 500 and body["status"] == "FAILED"),
+    "/v1/analytics/ocr-ktp": ("seed003_nodeflux", "read_with", lambda code, body: code == 500 and body["ok"] is False),
+    "/v1/ocr/id/ktp": ("seed004_kredibel", "read_with", lambda code, body: code == 500 and "errors" in body),
+}
+
+
+@pytest.mark.parametrize("path", list(CONTRACTS))
+def test_an_unexpected_exception_answers_in_the_routes_own_envelope(
+    uploads_client: TestClient, path: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    module_name, reads_through, looks_right = CONTRACTS[path]
+    module = importlib.import_module(f"ktp_ocr.service.compat.{module_name}")
+
+    async def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(module, reads_through, broken)
+    encoded = base64.b64encode(image_bytes()).decode()
+    body = {"filename": "card.jpg", "image": encoded, "images": [encoded]}
+    with caplog.at_level(logging.INFO):
+        if path in ("/ocr", "/ocr/v1/ktp"):
+            answer = uploads_client.post(path, files={"image": ("c.jpg", image_bytes())})
+        else:
+            answer = uploads_client.post(path, json=body)
+    assert looks_right(answer.status_code, answer.json()), (answer.status_code, answer.json())
+    assert not [r for r in caplog.records if r.exc_info]  # the type is logged, never a traceback
+    assert any("RuntimeError" in r.getMessage() for r in caplog.records)

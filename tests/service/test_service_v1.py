@@ -245,3 +245,15 @@ def test_decompression_bomb_is_file_too_large(client: TestClient) -> None:
         + chunk(b"IEND", b"")
     )
     assert_envelope(client.post("/v1/ktp", files={"image": ("bomb.png", bomb)}), "FILE_TOO_LARGE")
+
+
+def test_a_requests_review_target_reaches_the_reader_and_one_out_of_range_is_400(client: TestClient) -> None:
+    from ktp_ocr.service.reqopts import ReadRequest
+    from ktp_ocr.service.settings import ServiceSettings
+
+    base = ServiceSettings(review_error_rate=0.02).reader_options()
+    assert base.review_error_rate == 0.02
+    assert ReadRequest(review_error_rate=0.001).reader_options(base).review_error_rate == 0.001
+    assert ReadRequest().reader_options(base).review_error_rate == 0.02
+    answer = client.post("/v1/ktp?reviewErrorRate=2", content=b"x", headers={"content-type": "image/jpeg"})
+    assert answer.status_code == 400 and "reviewErrorRate" in answer.json()["reason"]

@@ -38,10 +38,12 @@ class FieldText:
     text: str = ""
     score: float = 0.0
     boxes: list[np.ndarray] = field(default_factory=list)
+    weakest: float = 1.0  # the least certain character's probability over the lines (ocr.spaces.LineScore)
 
     def add(self, text: str, score: float, box: np.ndarray) -> None:
         if not text.strip():
             return
+        self.weakest = min(self.weakest, float(getattr(score, "weakest", score)))
         n = len(self.boxes)
         self.text = f"{self.text} {text}".strip() if self.text else text.strip()
         self.score = (self.score * n + score) / (n + 1)

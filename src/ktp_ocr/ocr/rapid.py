@@ -19,7 +19,7 @@ import numpy as np
 
 from .base import TextLine
 from .runtime import Runtime, disable_telemetry, resolve
-from .spaces import SPACE_MIN_PROB, SpacedCtcDecode
+from .spaces import SPACE_MIN_PROB, LineScore, SpacedCtcDecode
 
 DET_LIMIT_SIDE = 960
 TEXT_SCORE = 0.3  # lines the recogniser reads below this are dropped (marks, background texture)
@@ -88,7 +88,7 @@ class RapidOcrEngine:
             out = self._ocr.recognize_txt(crops)
         texts, scores = out.txts or (), out.scores or ()
         return [
-            TextLine(text=str(text), score=float(score), box=np.asarray(box, dtype=np.float32))
+            TextLine(text=str(text), score=_score(score), box=np.asarray(box, dtype=np.float32))
             for box, text, score in zip(boxes, texts, scores, strict=True)
             if text.strip() and score >= TEXT_SCORE
         ]
@@ -103,6 +103,11 @@ class RapidOcrEngine:
             out = self._cls(crops)
         votes = [score if "180" in label else 1.0 - score for label, score in out.cls_res]
         return float(np.mean(votes))
+
+
+def _score(score: Any) -> float:
+    """The decoder's score, kept as a ``LineScore`` (with its weakest character) when it is one."""
+    return score if isinstance(score, LineScore) else float(score)
 
 
 def _model_file(cfg: Any) -> Path:

@@ -4,7 +4,8 @@
 (``withRawText``, ``withConfidence``, ``withPolygon``, ``validateResult``) only shape the answer (:mod:`.shape`,
 the Kredibel body); ``qualities`` and ``images`` also reach the reader, as ``with_quality`` and ``with_images``, so
 it neither judges quality nor cuts crops that nobody asked for. The read switches (``cardDetect``,
-``passCardDetect``, ``flipImage``, ``checkFlipImage``) replace the server's base option of that name when given;
+``passCardDetect``, ``flipImage``, ``checkFlipImage``, ``reviewErrorRate``) replace the server's base option of that
+name when given;
 nothing else of the base options (limits, backend, threads) can be changed by a caller. Of
 :data:`READER_FIELDS`, only those :class:`~ktp_ocr.options.ReaderOptions` has a field for are passed on:
 ``validate_result`` has none, so it never reaches the reader.
@@ -17,7 +18,14 @@ from typing import Any
 
 from ..options import ReaderOptions
 
-READER_FIELDS = ("card_detect", "pass_card_detect", "flip_image", "check_flip_image", "validate_result")
+READER_FIELDS = (
+    "card_detect",
+    "pass_card_detect",
+    "flip_image",
+    "check_flip_image",
+    "validate_result",
+    "review_error_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class ReadRequest:
     flip_image: bool | None = None
     check_flip_image: bool | None = None
     validate_result: bool | None = None
+    review_error_rate: float | None = None
 
     def reader_options(self, base: ReaderOptions) -> ReaderOptions:
         values = asdict(self)

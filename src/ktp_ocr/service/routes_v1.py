@@ -48,6 +48,15 @@ async def read_ktp(
     validate_result: Annotated[
         bool | None, Query(alias="validateResult", description="false drops valid/warnings/nik_details.")
     ] = None,
+    review_error_rate: Annotated[
+        float | None,
+        Query(
+            alias="reviewErrorRate",
+            ge=0,
+            le=1,
+            description="Target error rate of the fields accepted without review (server default 0.005).",
+        ),
+    ] = None,
 ) -> JSONResponse:
     """Multipart ``image``, JSON ``{"image": "<base64>"}`` or the raw file; answers the KtpResult JSON."""
     req = ReadRequest(
@@ -61,6 +70,7 @@ async def read_ktp(
         flip_image=flip_image,
         check_flip_image=check_flip_image,
         validate_result=validate_result,
+        review_error_rate=review_error_rate,
     )
     state = open_for_reads(request)  # NOT_READY/BUSY before a byte of the body is read
     upload = await read_upload(request)

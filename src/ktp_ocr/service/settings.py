@@ -92,6 +92,12 @@ class ServiceSettings(BaseSettings):
         default=None, description="Folder the seed-001 route /ocr/ktp reads filenames from."
     )
     low_confidence: float = Field(default=70.0, ge=0, le=100, description="The web page highlights fields below this.")
+    review_error_rate: float = Field(
+        default=0.005,
+        ge=0,
+        le=1,
+        description="Target error rate of the fields accepted without review; a request may ask for another.",
+    )
     log_level: str = Field(default="info")
     log_format: LogFormat = Field(
         default="text", description="text, or json: one JSON object a line (uvicorn's lines too), for collectors."
@@ -151,5 +157,6 @@ class ServiceSettings(BaseSettings):
                 "threads": self.threads or threads_per_worker(self.workers),
                 "precision": self.precision,
                 "render_timeout_s": self.timeout_s * RENDER_SHARE,
+                "review_error_rate": self.review_error_rate,
             }
         )

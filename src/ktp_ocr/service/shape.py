@@ -14,6 +14,7 @@ def _trim_field(entry: dict[str, Any], req: ReadRequest) -> None:
         entry.pop("raw_text", None)
     if not req.with_confidence:
         entry.pop("confidence", None)
+        entry.pop("weakest_char", None)
     if not req.with_polygon:
         entry.pop("polygon", None)
     if req.validate_result is False:

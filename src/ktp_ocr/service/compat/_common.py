@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from ...errors import STATUS_CODES, KtpOcrError, Status
 from ...options import ReaderOptions
 from ...result import FieldResult, KtpResult
-from ..errors import SafeJSONResponse, http_status
+from ..errors import SafeJSONResponse, ServiceError, http_status
 from ..ocr import open_for_reads, run_read
 from ..uploads import read_upload
+
+log = logging.getLogger("ktp_ocr.service")
+PASSED_ON = (ServiceError, KtpOcrError, HTTPException, RequestValidationError, ClientDisconnect)
 
 # Statuses where the reader found no usable card or text: contracts without such codes call them "not a KTP".
 NOT_READ = frozenset({Status.CARD_NOT_FOUND, Status.TEXT_NOT_FOUND, Status.UNRECOGNIZED_DOCUMENT_TYPE})
@@ -46,6 +54,32 @@ async def read_uploaded(request: Request, options: ReaderOptions | None = None) 
         return (await read_upload(request)).data
 
     return await read_with(request, get_bytes, options)
+
+
+R = TypeVar("R", bound=Response)
+Route = Callable[..., Awaitable[R]]
+
+
+def own_envelope(render: Callable[[KtpResult], R]) -> Callable[[Route[R]], Route[R]]:
+    """A contract route whose unexpected exceptions answer in the contract's own shape: ``render`` of a FAILED
+    result (500 where the contract has codes), logged by type only, without a traceback. The refusals every route
+    shares (BUSY, REQUEST_TIMEOUT, ...: ``ServiceError``), typed reader errors, the framework's own and a client
+    gone go on to the app's handlers as before."""
+
+    def wrap(route: Route[R]) -> Route[R]:
+        @functools.wraps(route)
+        async def guarded(*args: Any, **kwargs: Any) -> R:
+            try:
+                return await route(*args, **kwargs)
+            except PASSED_ON:
+                raise
+            except Exception as exc:
+                log.error("unhandled %s in a request", type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+                return render(KtpResult.failure(Status.FAILED))
+
+        return guarded
+
+    return wrap
 
 
 def value_of(result: KtpResult, name: str) -> str:

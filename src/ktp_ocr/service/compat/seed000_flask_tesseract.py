@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from ...errors import Status
 from ...result import KtpResult
 from ..openapi import error_responses, image_body
-from ._common import NOT_READ, flask_layout, read_uploaded, respond, value_of
+from ._common import NOT_READ, flask_layout, own_envelope, read_uploaded, respond, value_of
 
 router = APIRouter(tags=["compat: seed 000 (Flask/Tesseract /ocr)"])
 
@@ -64,6 +64,7 @@ def body_of(result: KtpResult, seconds: float) -> dict[str, Any]:
     openapi_extra=image_body(),
     responses=error_responses(401, 408, 413, 503),
 )
+@own_envelope(lambda result: respond(body_of(result, 0.0)))
 async def ocr(request: Request) -> JSONResponse:
     started = time.perf_counter()
     result = await read_uploaded(request)

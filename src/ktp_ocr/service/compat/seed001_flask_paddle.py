@@ -33,7 +33,7 @@ from ..errors import BODY_REFUSALS, ServiceError, echo
 from ..openapi import FLASK_ERROR_SCHEMA, error_responses
 from ..state import get_state
 from ..uploads import read_json
-from ._common import code_of, flask_layout, read_with, respond
+from ._common import code_of, flask_layout, own_envelope, read_with, respond
 
 router = APIRouter(tags=["compat: seed 001 (Flask/PaddleOCR /ocr/ktp)"])
 
@@ -195,6 +195,7 @@ def _result_response(result: KtpResult) -> JSONResponse:
         }
     },
 )
+@own_envelope(lambda result: _result_response(result))
 async def ocr_ktp(request: Request) -> JSONResponse:
     state = get_state(request)
     try:

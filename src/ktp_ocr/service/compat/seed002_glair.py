@@ -24,7 +24,7 @@ from ...errors import Status
 from ...result import FieldResult, KtpResult
 from ..extras import card_images, quality_flags
 from ..openapi import error_responses, image_body
-from ._common import NOT_READ, code_of, read_uploaded, reason_of, renamed, respond
+from ._common import NOT_READ, code_of, own_envelope, read_uploaded, reason_of, renamed, respond
 
 router = APIRouter(tags=["compat: seed 002 (GLAIR /ocr/v1/ktp)"])
 
@@ -116,7 +116,13 @@ Polygon = Annotated[bool, Query(alias="withPolygon", description="Add polygon to
 DOC: dict[str, Any] = {"openapi_extra": image_body(), "responses": error_responses(400, 401, 408, 413, 415, 500, 503)}
 
 
+def _failed(result: KtpResult) -> JSONResponse:
+    body, _ = body_of(result, qualities=False, raw_text=False, confidence_field=False, polygon=False)
+    return respond(body, code_of(result))
+
+
 @router.post("/ocr/v1/ktp", summary="GLAIR: read a KTP", **DOC)
+@own_envelope(_failed)
 async def glair_ktp(
     request: Request, raw_text: RawText = False, confidence_field: ConfidenceField = False, polygon: Polygon = False
 ) -> JSONResponse:
@@ -124,6 +130,7 @@ async def glair_ktp(
 
 
 @router.post("/ocr/v1/ktp/qualities", summary="GLAIR: read a KTP with quality verdicts", **DOC)
+@own_envelope(_failed)
 async def glair_ktp_qualities(
     request: Request, raw_text: RawText = False, confidence_field: ConfidenceField = False, polygon: Polygon = False
 ) -> JSONResponse:

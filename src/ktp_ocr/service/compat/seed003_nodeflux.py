@@ -21,7 +21,7 @@ from ...result import KtpResult
 from ..extras import quality_flags
 from ..openapi import BASE64_IMAGE, NODEFLUX_ERROR_SCHEMA, error_responses, image_body
 from ..uploads import read_upload
-from ._common import code_of, read_with, request_id, respond, values_renamed
+from ._common import code_of, own_envelope, read_with, request_id, respond, values_renamed
 
 router = APIRouter(tags=["compat: seed 003 (Nodeflux OCR-KTP)"])
 
@@ -85,6 +85,7 @@ DOC: dict[str, Any] = {
 
 
 @router.post("/v1/analytics/ocr-ktp", summary="Nodeflux: read a KTP", **DOC)
+@own_envelope(lambda result: respond(body_of(result, "-"), code_of(result)))
 async def nodeflux_ocr_ktp(request: Request) -> JSONResponse:
     result = await read_with(request, lambda: _images_bytes(request))
     return respond(body_of(result, request_id(request)), code_of(result))

@@ -25,7 +25,7 @@ from ..ocr import open_for_reads
 from ..openapi import BASE64_IMAGE, KREDIBEL_ERROR_SCHEMA, error_responses, image_body
 from ..reqopts import ReadRequest
 from ..uploads import decode_base64, read_json
-from ._common import code_of, read_with, request_id, respond, values_renamed
+from ._common import code_of, own_envelope, read_with, request_id, respond, values_renamed
 
 router = APIRouter(tags=["compat: seed 004 (Kredibel /v1/ocr/id/ktp)"])
 
@@ -126,6 +126,7 @@ DOC: dict[str, Any] = {
 
 
 @router.post("/v1/ocr/id/ktp", summary="Kredibel: read a KTP (base64 JSON)", **DOC)
+@own_envelope(lambda result: error_of(result, "-") or respond(body_of(result, ReadRequest())))
 async def kredibel_ktp(request: Request) -> JSONResponse:
     rid = request_id(request)
     state = open_for_reads(request)  # the body holds the image: NOT_READY/BUSY before reading it

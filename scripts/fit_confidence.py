@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,12 +32,9 @@ from sklearn.model_selection import GroupKFold
 from ktp_ocr.confidence import DATA, FEATURES, IMPOSSIBLE, KINDS, cannot_be_right, card_score, field_features
 from ktp_ocr.evaluation import load_labels, score_fields
 from ktp_ocr.reliability import (
-    acceptance,
-    at_coverage,
-    auroc,
     coverage_curve,
-    expected_calibration_error,
     operating_curve,
+    summarize,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,30 +142,13 @@ def cross_validate(rows: Rows, target: float, operating: np.ndarray, w: np.ndarr
 
 
 def report(rows: Rows, p: np.ndarray, accepted: np.ndarray, subset: np.ndarray, label: str) -> dict[str, Any]:
-    y = np.asarray(rows.y)[subset]
-    cards: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
-    for index in np.flatnonzero(subset):
-        cards[rows.cards[index]].append((bool(accepted[index]), bool(rows.y[index])))
-    taken = acceptance(list(cards.values()))
-    curve = coverage_curve(p[subset], y)
-    at85 = at_coverage(curve, 0.85)
-    line = {
-        "set": label,
-        "fields": int(subset.sum()),
-        "accuracy": round(float(y.mean()), 4),
-        "ece": round(expected_calibration_error(p[subset], y), 4),
-        "auroc": None if (a := auroc(p[subset], y)) is None else round(a, 4),
-        "accepted_share": round(taken.coverage, 4),
-        "accepted_accuracy": round(taken.accepted_accuracy, 4),
-        "accuracy_at_85pct": None if at85 is None else round(at85.accuracy, 4),
-        "cards": taken.cards,
-        "cards_accepted_whole": round(taken.cards_share, 4),
-        "cards_accepted_all_right": round(taken.cards_all_right, 4),
-    }
+    index = np.flatnonzero(subset)
+    right = [rows.y[i] for i in index]
+    line = {"set": label, **summarize(p[index], right, accepted[index], [rows.cards[i] for i in index])}
     print(
         f"{label:<10} fields {line['fields']:>6}  right {line['accuracy']:.2%}  ECE {line['ece']:.4f}  "
         f"AUROC {line['auroc']}  accepted {line['accepted_share']:.1%} at {line['accepted_accuracy']:.2%} right "
-        f"(at 85%: {line['accuracy_at_85pct']})  cards whole {line['cards_accepted_whole']:.1%} of {taken.cards}, "
+        f"(at 85%: {line['coverage']['85%']})  cards whole {line['cards_accepted_whole']:.1%} of {line['cards']}, "
         f"{line['cards_accepted_all_right']:.2%} all right"
     )
     return line

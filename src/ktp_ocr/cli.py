@@ -144,8 +144,9 @@ def run_eval(args: argparse.Namespace) -> int:
     print(format_report(report, with_misses=args.misses))
     summary = report.summary()
     if not args.uncalibrated:
-        print("\n" + format_reliability(reliability_summary(report)))
-        summary["reliability"] = reliability_summary(report, with_curve=True)
+        trust = reliability_summary(report, with_curve=bool(args.json))
+        print("\n" + format_reliability(trust))
+        summary["reliability"] = trust
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=2))
     return 0

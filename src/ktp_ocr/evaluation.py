@@ -193,27 +193,14 @@ def reliability_summary(report: Report, with_curve: bool = False) -> dict[str, A
 
 
 def _reliability(cards: Mapping[str, CardScore], members: list[tuple[str, str]], with_curve: bool) -> dict[str, Any]:
-    p = [cards[file].judged[name][0] for file, name in members]
-    right = [cards[file].compared[name].right for file, name in members]
-    per_card: dict[str, list[tuple[bool, bool]]] = {}
-    for file, name in members:
-        per_card.setdefault(file, []).append((cards[file].judged[name][1], cards[file].compared[name].right))
-    taken = reliability.acceptance(list(per_card.values()))
-    curve = reliability.coverage_curve(p, right)
-    area = reliability.auroc(p, right)
-    line: dict[str, Any] = {
-        "fields": len(p),
-        "ece": round(reliability.expected_calibration_error(p, right), 4),
-        "auroc": None if area is None else round(area, 4),
-        "accepted_share": round(taken.coverage, 4),
-        "accepted_accuracy": round(taken.accepted_accuracy, 4),
-        "cards_accepted_whole": round(taken.cards_share, 4),
-        "cards_accepted_with_a_wrong_field": taken.cards_accepted_wrong,
-        "coverage": reliability.accuracy_at(curve),
-    }
-    if with_curve:
-        line["curve"] = [[round(c.threshold, 4), round(c.coverage, 4), round(c.accuracy, 4)] for c in curve]
-    return line
+    judged = [cards[file].judged[name] for file, name in members]
+    return reliability.summarize(
+        [probability for probability, _ in judged],
+        [cards[file].compared[name].right for file, name in members],
+        [accepted for _, accepted in judged],
+        [file for file, _ in members],
+        with_curve,
+    )
 
 
 def format_reliability(summary: Mapping[str, Mapping[str, Any]]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -126,3 +127,36 @@ def acceptance(cards: Sequence[Sequence[tuple[bool, bool]]]) -> Acceptance:
         cards_accepted=len(whole),
         cards_accepted_wrong=sum(1 for card in whole if not all(right for _, right in card)),
     )
+
+
+def summarize(
+    p: Sequence[float],
+    right: Sequence[bool],
+    accepted: Sequence[bool],
+    cards: Sequence[str],
+    with_curve: bool = False,
+) -> dict[str, Any]:
+    """Every measure for one group of fields (per field: probability, right, accepted, its card), rounded for a
+    report: what ``ktp-ocr eval`` and ``scripts/fit_confidence.py`` print and write."""
+    per_card: dict[str, list[tuple[bool, bool]]] = {}
+    for card, taken_one, hit in zip(cards, accepted, right, strict=True):
+        per_card.setdefault(card, []).append((bool(taken_one), bool(hit)))
+    taken = acceptance(list(per_card.values()))
+    curve = coverage_curve(p, right)
+    area = auroc(p, right)
+    line: dict[str, Any] = {
+        "fields": len(p),
+        "accuracy": round(float(np.mean(right)), 4) if len(right) else None,
+        "ece": round(expected_calibration_error(p, right), 4),
+        "auroc": None if area is None else round(area, 4),
+        "accepted_share": round(taken.coverage, 4),
+        "accepted_accuracy": round(taken.accepted_accuracy, 4),
+        "cards": taken.cards,
+        "cards_accepted_whole": round(taken.cards_share, 4),
+        "cards_accepted_with_a_wrong_field": taken.cards_accepted_wrong,
+        "cards_accepted_all_right": round(taken.cards_all_right, 4),
+        "coverage": accuracy_at(curve),
+    }
+    if with_curve:
+        line["curve"] = [[round(c.threshold, 4), round(c.coverage, 4), round(c.accuracy, 4)] for c in curve]
+    return line

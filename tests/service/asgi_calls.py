@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from ktp_ocr.service.state import ServiceState
+
 
 class Exchange:
     """One request driven straight through the ASGI app."""
@@ -82,3 +84,9 @@ async def call(
     }
     await app(scope, exchange.receive, exchange.send)  # type: ignore[arg-type]
     return exchange
+
+
+def service(app: FastAPI) -> ServiceState:
+    """The app's service state (its pool, upload slots, settings)."""
+    state: ServiceState = app.state.service
+    return state

@@ -46,5 +46,15 @@ def make_client(fake_reader: FakeReader) -> Iterator[Callable[..., TestClient]]:
 
 
 @pytest.fixture
+def make_app(fake_reader: FakeReader) -> Callable[..., FastAPI]:
+    """Build an app (no client, no lifespan) with the fake reader and the given settings overrides."""
+
+    def make(**overrides: object) -> FastAPI:
+        return create_app(reader=fake_reader, settings=ServiceSettings.model_validate(overrides))
+
+    return make
+
+
+@pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()

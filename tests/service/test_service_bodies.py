@@ -14,30 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from asgi_calls import Exchange, call
+from asgi_calls import Exchange, call, service
 from fastapi import FastAPI
 from service_fakes import FakeReader, image_bytes
 
-from ktp_ocr.service.app import create_app
 from ktp_ocr.service.limits import BodyPolicy
-from ktp_ocr.service.settings import ServiceSettings
-from ktp_ocr.service.state import ServiceState
 
 # A grace of 50 ms and 1 KiB/s: a body of 200 one-byte chunks 20 ms apart (4 s) is far below the rate.
 FAST_LIMITS = {"body_grace_s": 0.05, "body_min_rate": 1024.0}
-
-
-def state_of(app: FastAPI) -> ServiceState:
-    state: ServiceState = app.state.service
-    return state
-
-
-@pytest.fixture
-def make_app(fake_reader: FakeReader) -> Callable[..., FastAPI]:
-    def make(**overrides: object) -> FastAPI:
-        return create_app(reader=fake_reader, settings=ServiceSettings.model_validate(overrides))
-
-    return make
 
 
 def trickle(body: bytes, gap: float = 0.02) -> Exchange:
@@ -45,9 +29,9 @@ def trickle(body: bytes, gap: float = 0.02) -> Exchange:
 
 
 def assert_slots_free(app: FastAPI) -> None:
-    uploads = state_of(app).uploads
+    uploads = service(app).uploads
     assert uploads.open_uploads == 0 and uploads.held_bytes == 0
-    assert state_of(app).pool.admitted == 0
+    assert service(app).pool.admitted == 0
 
 
 def test_the_allowance_grows_with_the_bytes_received_up_to_the_time_limit() -> None:
@@ -81,7 +65,7 @@ def test_a_slow_upload_holds_no_read_place(make_app: Callable[..., FastAPI], fak
     async def scenario() -> Exchange:
         stalled = asyncio.create_task(call(app, "/v1/ktp", slow, "image/jpeg"))
         await slow.reading.wait()
-        assert state_of(app).uploads.open_uploads == 1 and state_of(app).pool.admitted == 0
+        assert service(app).uploads.open_uploads == 1 and service(app).pool.admitted == 0
         card = await call(app, "/v1/ktp", Exchange([image_bytes()]), "image/jpeg", client="10.0.0.2")
         stalled.cancel()
         return card
@@ -126,7 +110,7 @@ def test_the_bytes_being_received_are_bounded_for_everyone(make_app: Callable[..
         await asyncio.wait_for(empty.reading.wait(), 5)
         while big.chunks:
             await asyncio.sleep(0.001)
-        assert state_of(app).uploads.held_bytes == 100_000
+        assert service(app).uploads.held_bytes == 100_000
         refused = await call(app, "/v1/ktp", Exchange([card]), "image/jpeg", client="10.0.0.2", length=len(card))
         for one in (task, declared):
             one.cancel()

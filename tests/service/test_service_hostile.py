@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-from asgi_calls import Exchange, call
+from asgi_calls import Exchange, call, service
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from service_fakes import FakeReader, image_bytes
@@ -25,7 +25,6 @@ from ktp_ocr.service.errors import CLIENT_CLOSED, SERVICE_STATUSES, ServiceError
 from ktp_ocr.service.memory import trim_heap, tune_malloc
 from ktp_ocr.service.pool import OcrPool, Reservation
 from ktp_ocr.service.settings import ServiceSettings
-from ktp_ocr.service.state import ServiceState
 
 BOUNDARY = "hostileboundary"
 
@@ -59,19 +58,6 @@ OCR_ROUTES: dict[str, Callable[[], tuple[bytes, str]]] = {
     "/ocr/ktp": lambda: (json.dumps({"filename": "card.jpg"}).encode(), "application/json"),
 }
 READS_JSON_FIRST = {"/ocr/ktp"}  # its JSON names a file and is read before the place is taken
-
-
-def service(app: FastAPI) -> ServiceState:
-    state: ServiceState = app.state.service
-    return state
-
-
-@pytest.fixture
-def make_app(fake_reader: FakeReader) -> Callable[..., FastAPI]:
-    def make(**overrides: object) -> FastAPI:
-        return create_app(reader=fake_reader, settings=ServiceSettings.model_validate(overrides))
-
-    return make
 
 
 def assert_status(exchange: Exchange, status: str) -> None:

@@ -69,8 +69,8 @@ class ServiceSettings(BaseSettings):
     upload_budget_bytes: int = Field(
         default=0,
         ge=0,
-        description="Bytes of bodies being received at once, all clients (each counted at its Content-Length); "
-        "more is 503 BUSY. 0: (workers + queue) x the body limit.",
+        description="Bytes of bodies being received at once, all clients, counted as they arrive; a chunk past "
+        "it is 503 BUSY. 0: (workers + queue) x the body limit.",
     )
     uploads_per_client: int = Field(
         default=16,

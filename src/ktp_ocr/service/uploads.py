@@ -2,8 +2,7 @@
 
 Starlette's own form parser spools files over 1 MB to a temporary file on disk; a card photo must never touch
 disk, so multipart bodies are parsed here with python-multipart's streaming parser into memory. The body is
-already capped by :mod:`.limits`, and is read only once the request holds a pool place (``ocr.admission``), so
-memory stays bounded.
+held to :mod:`.limits` while it arrives (its size, its rate, the upload slots), so memory stays bounded.
 """
 
 from __future__ import annotations
